@@ -1,0 +1,824 @@
+"""The schedule AST: frozen pydantic models that validate themselves.
+
+Text (`parse`) and mappings or JSON (`load`) both end up constructing these models, so a schedule is
+checked by the same code, with the same error and message, whichever way it arrives. Checks that need
+`total` or `steps_per_epoch` (units) are the compiler's; everything decidable from the structure is here.
+
+Every node knows two things computed once at construction from its children: its nesting depth (bounded
+by MAX_DEPTH, so recursive code over a node can never hit Python's recursion limit) and its structural
+extent ("zero", "finite" or "infinite" events), which decides what may stand before `then`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import sys
+from collections.abc import Mapping
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Annotated, Any, ClassVar, Literal, Union
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    RootModel,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from paramsched._exceptions import (
+    DurationError,
+    LimitError,
+    NonFiniteValueError,
+    ScheduleArgumentError,
+    ScheduleError,
+    ScheduleSyntaxError,
+    UnitError,
+    UnknownNameError,
+)
+
+__all__ = [
+    "KINDS",
+    "MAX_DEPTH",
+    "MAX_EVENTS",
+    "BinaryOp",
+    "Const",
+    "Constant",
+    "Cosine",
+    "Duration",
+    "Exp",
+    "Extent",
+    "Extremum",
+    "Linear",
+    "MultiStep",
+    "Negate",
+    "Node",
+    "Piecewise",
+    "Poly",
+    "Repeat",
+    "Rsqrt",
+    "Schedule",
+    "Sqrt",
+    "Step",
+    "Tanh",
+    "Then",
+    "Triangle",
+    "Warmup",
+    "check_root",
+    "format_number",
+    "json_schema",
+    "load",
+    "node_depth",
+    "structural_duration",
+]
+
+MAX_EVENTS = 10**15
+"""Largest duration, in events, that a schedule may name (far beyond any training run)."""
+
+MAX_DEPTH = 100
+"""Deepest nesting of schedule nodes; deeper input raises LimitError instead of exhausting the stack."""
+
+_MAX_CONTAINER_DEPTH = 2 * MAX_DEPTH + 8  # dicts and lists in a mapping: a node costs at most two levels
+
+Extent = Literal["zero", "finite", "infinite"]
+_EXTENT_ORDER: dict[str, int] = {"zero": 0, "finite": 1, "infinite": 2}
+
+_EVENT_FACTORS: dict[str, int] = {"": 1, "k": 1_000, "M": 1_000_000}
+_RANGE_SHAPES = ("linear", "cosine", "exp", "poly", "sqrt", "tanh", "triangle")
+
+
+def format_number(value: float) -> str:
+    """Shortest text that reads back as exactly `value`; integral values print without `.0`."""
+    if value.is_integer() and abs(value) < 1e16:
+        text = str(int(value))
+        return "-0" if text == "0" and math.copysign(1.0, value) < 0 else text
+    return repr(value)
+
+
+def _problem(cls: type[ScheduleError], message: str, *where: str | int) -> ScheduleError:
+    """An error raised inside a validator; `where` is the path, below the node, of the culprit."""
+    error = cls(message)
+    setattr(error, "_where", where)  # noqa: B010 - read back by _explain, not part of the class
+    return error
+
+
+def _finite(value: float, info: ValidationInfo) -> float:
+    if not math.isfinite(value):
+        raise NonFiniteValueError(f"{info.field_name} must be a finite number, got {value!r}")
+    return value
+
+
+Real = Annotated[float, Field(strict=True), AfterValidator(_finite)]
+"""A finite float; ints are accepted and become floats, bools and strings are not."""
+
+
+def _exact(amount: float) -> Decimal:
+    """The decimal the user wrote: the shortest decimal that reads back as this float."""
+    return Decimal(repr(amount))
+
+
+class Duration(BaseModel):
+    """A length of time: whole events, thousands (k), millions (M), epochs (ep) or percent of the run (%)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: Literal["duration"] = "duration"
+    amount: Real
+    unit: Literal["", "k", "M", "ep", "%"] = ""
+
+    @model_validator(mode="after")
+    def _check(self) -> Duration:
+        if self.amount < 0:
+            raise _problem(ScheduleArgumentError, f"a duration must not be negative, got {self}", "amount")
+        factor = _EVENT_FACTORS.get(self.unit)
+        if factor is not None:
+            events = _exact(self.amount) * factor
+            if events != events.to_integral_value():
+                raise _problem(
+                    ScheduleArgumentError, f"a duration in events must be a whole number, got {self}", "amount"
+                )
+            if events > MAX_EVENTS:
+                raise _problem(LimitError, f"a duration of {self} is more than 10**15 events", "amount")
+        return self
+
+    def __str__(self) -> str:
+        return format_number(self.amount) + self.unit
+
+    @property
+    def needs(self) -> Literal["total", "steps_per_epoch"] | None:
+        """Which run setting resolving this duration needs, if any."""
+        return "total" if self.unit == "%" else "steps_per_epoch" if self.unit == "ep" else None
+
+    def events(self, total: int | None = None, steps_per_epoch: int | None = None) -> int:
+        """Resolve to whole events.
+
+        `ep` and `%` are rounded half to even on the exact decimal the user wrote (so `0.35ep` of 10 steps
+        is 3.5 → 4, not 3.4999… → 3). Raises UnitError when the needed setting is missing.
+        """
+        amount = _exact(self.amount)
+        factor = _EVENT_FACTORS.get(self.unit)
+        if factor is not None:
+            return int(amount * factor)
+        if self.unit == "ep":
+            if steps_per_epoch is None:
+                raise UnitError(f"duration '{self}' needs `steps_per_epoch`")
+            _check_setting("steps_per_epoch", steps_per_epoch, minimum=1)
+            exact = amount * steps_per_epoch
+        else:
+            if total is None:
+                raise UnitError(f"duration '{self}' needs `total`")
+            _check_setting("total", total, minimum=0)
+            exact = amount * total / 100
+        events = int(exact.to_integral_value(rounding=ROUND_HALF_EVEN))
+        if events > MAX_EVENTS:
+            raise LimitError(f"duration '{self}' resolves to {events} events, more than 10**15")
+        return events
+
+
+def _check_setting(name: str, value: object, *, minimum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ScheduleArgumentError(f"`{name}` must be a whole number ≥ {minimum}, got {value!r}")
+
+
+_NO_WARMUP = Duration(amount=0.0)
+
+
+class _Node(BaseModel):
+    """Shared behaviour: depth and extent bookkeeping, and the rule that warmup stands only before `then`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    _depth: int = PrivateAttr(default=1)
+    _extent: Extent = PrivateAttr(default="zero")
+
+    call_name: ClassVar[str] = ""
+
+    def children(self) -> tuple[Node, ...]:
+        """The schedule nodes directly inside this one."""
+        return ()
+
+    def _own_extent(self) -> Extent:
+        return _widest(child._extent for child in self.children())
+
+    def _check(self) -> None:
+        """Structural checks of this node; children are already valid."""
+
+    @model_validator(mode="after")
+    def _validate_node(self) -> _Node:
+        self._check_warmup_children()
+        self._check()
+        children = self.children()
+        depth = 1 + max((child._depth for child in children), default=0)
+        if depth > MAX_DEPTH:
+            raise _problem(LimitError, f"the schedule is nested more than {MAX_DEPTH} levels deep")
+        self._depth = depth
+        self._extent = self._own_extent()
+        return self
+
+    def _check_warmup_children(self) -> None:
+        for child in self.children():
+            if isinstance(child, Warmup):
+                raise _problem(DurationError, _WARMUP_PLACE)
+
+
+_WARMUP_PLACE = "warmup(...) can only stand right before `then`: it ramps to the value the next part starts at"
+
+
+def _widest(extents: Any) -> Extent:
+    widest: Extent = "zero"
+    for extent in extents:
+        if _EXTENT_ORDER[extent] > _EXTENT_ORDER[widest]:
+            widest = extent
+    return widest
+
+
+def _span(duration: Duration) -> Extent:
+    return "zero" if duration.amount == 0 else "finite"
+
+
+class Constant(_Node):
+    """A bare number: holds forever and has no length of its own (duration 0)."""
+
+    kind: Literal["constant"] = "constant"
+    value: Real
+
+
+class Const(_Node):
+    """`const(v, d)`: v for d events."""
+
+    kind: Literal["const"] = "const"
+    call_name: ClassVar[str] = "const"
+    value: Real
+    duration: Duration
+
+    def _own_extent(self) -> Extent:
+        return _span(self.duration)
+
+
+class _Ranged(_Node):
+    """A shape going from `start` to `end` over `duration`."""
+
+    start: Real
+    end: Real
+    duration: Duration
+
+    def _own_extent(self) -> Extent:
+        return _span(self.duration)
+
+
+def _positive(node: _Node, field: str, value: float) -> None:
+    if not value > 0:
+        raise _problem(
+            ScheduleArgumentError, f"{node.call_name}() {field} must be > 0, got {format_number(value)}", field
+        )
+
+
+class Linear(_Ranged):
+    """`linear(a -> b, d)`."""
+
+    kind: Literal["linear"] = "linear"
+    call_name: ClassVar[str] = "linear"
+
+
+class Cosine(_Ranged):
+    """`cosine(a -> b, d, power=p)`: half a cosine; `power` is optax's exponent."""
+
+    kind: Literal["cosine"] = "cosine"
+    call_name: ClassVar[str] = "cosine"
+    power: Real = 1.0
+
+    def _check(self) -> None:
+        _positive(self, "power", self.power)
+
+
+class Exp(_Ranged):
+    """`exp(a -> b, d)`: geometric interpolation, so the endpoints must be nonzero and of one sign."""
+
+    kind: Literal["exp"] = "exp"
+    call_name: ClassVar[str] = "exp"
+
+    def _check(self) -> None:
+        if not ((self.start > 0 and self.end > 0) or (self.start < 0 and self.end < 0)):
+            raise _problem(
+                ScheduleArgumentError,
+                "exp() needs start and end nonzero and of the same sign, got "
+                f"{format_number(self.start)} -> {format_number(self.end)}",
+            )
+
+
+class Poly(_Ranged):
+    """`poly(a -> b, d, power=p)`."""
+
+    kind: Literal["poly"] = "poly"
+    call_name: ClassVar[str] = "poly"
+    power: Real = 1.0
+
+    def _check(self) -> None:
+        _positive(self, "power", self.power)
+
+
+class Sqrt(_Ranged):
+    """`sqrt(a -> b, d)`: the "1-sqrt" decay of warmup-stable-decay schedules."""
+
+    kind: Literal["sqrt"] = "sqrt"
+    call_name: ClassVar[str] = "sqrt"
+
+
+class Tanh(_Ranged):
+    """`tanh(a -> b, d, lower=-7, upper=3)`: timm's tanh schedule."""
+
+    kind: Literal["tanh"] = "tanh"
+    call_name: ClassVar[str] = "tanh"
+    lower: Real = -7.0
+    upper: Real = 3.0
+
+    def _check(self) -> None:
+        if not self.lower < self.upper:
+            raise _problem(
+                ScheduleArgumentError,
+                f"tanh() needs lower < upper, got lower={format_number(self.lower)}, "
+                f"upper={format_number(self.upper)}",
+                "upper",
+            )
+
+
+class Triangle(_Ranged):
+    """`triangle(a -> b, d)`: a to b and back to a."""
+
+    kind: Literal["triangle"] = "triangle"
+    call_name: ClassVar[str] = "triangle"
+
+
+class Rsqrt(_Node):
+    """`rsqrt(a, timescale=s)`: inverse square root decay, infinite."""
+
+    kind: Literal["rsqrt"] = "rsqrt"
+    call_name: ClassVar[str] = "rsqrt"
+    value: Real
+    timescale: Duration
+
+    def _check(self) -> None:
+        if self.timescale.amount == 0:
+            raise _problem(ScheduleArgumentError, "rsqrt() timescale must be > 0", "timescale")
+
+    def _own_extent(self) -> Extent:
+        return "infinite"
+
+
+class Step(_Node):
+    """`step(a, every=k, gamma=g)`: a·g^floor(t/k), infinite."""
+
+    kind: Literal["step"] = "step"
+    call_name: ClassVar[str] = "step"
+    value: Real
+    every: Duration
+    gamma: Real
+
+    def _check(self) -> None:
+        if self.every.amount == 0:
+            raise _problem(ScheduleArgumentError, "step() every must be > 0", "every")
+
+    def _own_extent(self) -> Extent:
+        return "infinite"
+
+
+def _dimension(duration: Duration) -> str:
+    return "events" if duration.unit in _EVENT_FACTORS else duration.unit
+
+
+def _check_not_decreasing(node: _Node, field: str, milestones: list[Duration]) -> None:
+    """Milestones in one dimension must not go back; mixed units are compared by the compiler."""
+    last: dict[str, tuple[Decimal, Duration]] = {}
+    for index, milestone in enumerate(milestones):
+        dimension = _dimension(milestone)
+        exact = _exact(milestone.amount) * _EVENT_FACTORS.get(milestone.unit, 1)
+        if dimension in last and exact < last[dimension][0]:
+            raise _problem(
+                ScheduleArgumentError,
+                f"{node.call_name}() milestones must not decrease, got {milestone} after {last[dimension][1]}",
+                field,
+                index,
+            )
+        last[dimension] = (exact, milestone)
+
+
+class MultiStep(_Node):
+    """`multistep(a, at=[m1, m2, …], gamma=g)`: a·g^(number of mi ≤ t)."""
+
+    kind: Literal["multistep"] = "multistep"
+    call_name: ClassVar[str] = "multistep"
+    value: Real
+    at: tuple[Duration, ...]
+    gamma: Real
+
+    def _check(self) -> None:
+        if not self.at:
+            raise _problem(ScheduleArgumentError, "multistep() needs at least one milestone in `at`", "at")
+        _check_not_decreasing(self, "at", list(self.at))
+
+    def _own_extent(self) -> Extent:
+        return _widest(_span(milestone) for milestone in self.at)
+
+
+class Piecewise(_Node):
+    """`piecewise((m0, v0), (m1, v1), …)`: ignite's PiecewiseLinear."""
+
+    kind: Literal["piecewise"] = "piecewise"
+    call_name: ClassVar[str] = "piecewise"
+    points: tuple[tuple[Duration, Real], ...]
+
+    def _check(self) -> None:
+        if not self.points:
+            raise _problem(ScheduleArgumentError, "piecewise() needs at least one (milestone, value) point")
+        _check_not_decreasing(self, "points", [milestone for milestone, _ in self.points])
+
+    def _own_extent(self) -> Extent:
+        return _widest(_span(milestone) for milestone, _ in self.points)
+
+
+class Repeat(_Node):
+    """`repeat(S, times=n, cycle_mult=…, start_mult=…, end_mult=…, warmup=d)`: ignite's CyclicalScheduler."""
+
+    kind: Literal["repeat"] = "repeat"
+    call_name: ClassVar[str] = "repeat"
+    body: Node
+    times: Annotated[int, Field(strict=True)] | None = None
+    cycle_mult: Real = 1.0
+    start_mult: Real = 1.0
+    end_mult: Real = 1.0
+    warmup: Duration = _NO_WARMUP
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.body,)
+
+    def _check(self) -> None:
+        if self.times is not None and not 1 <= self.times <= MAX_EVENTS:
+            raise _problem(
+                ScheduleArgumentError, f"repeat() times must be between 1 and 10**15, got {self.times}", "times"
+            )
+        _positive(self, "cycle_mult", self.cycle_mult)
+        extent = self.body._extent
+        if extent != "finite":
+            reason = "never ends" if extent == "infinite" else "lasts 0 events"
+            raise _problem(
+                DurationError,
+                f"repeat() needs a body of finite, nonzero duration; {_describe(self.body)} {reason}",
+                "body",
+            )
+        shaped = self.start_mult != 1 or self.end_mult != 1 or self.warmup.amount != 0
+        if shaped and self.body.kind not in _RANGE_SHAPES:
+            raise _problem(
+                ScheduleArgumentError,
+                "repeat() with start_mult, end_mult or warmup needs a body that is one shape with a range "
+                f"({', '.join(_RANGE_SHAPES)}), not {self.body.kind}",
+                "body",
+            )
+        if self.body.kind == "exp":
+            for field in ("start_mult", "end_mult"):
+                _positive(self, field, getattr(self, field))
+
+    def _own_extent(self) -> Extent:
+        return "infinite" if self.times is None else "finite"
+
+
+class Warmup(_Node):
+    """`warmup(d, from=v)`: a ramp from v to wherever the next part of a `then` starts."""
+
+    kind: Literal["warmup"] = "warmup"
+    call_name: ClassVar[str] = "warmup"
+    duration: Duration
+    start: Real = 0.0
+
+    def _own_extent(self) -> Extent:
+        return _span(self.duration)
+
+
+class Then(_Node):
+    """`A then B then …`: each part starts its own clock when the previous one ends. Always flat."""
+
+    kind: Literal["then"] = "then"
+    parts: tuple[Node, ...]
+
+    def children(self) -> tuple[Node, ...]:
+        return self.parts
+
+    @field_validator("parts", mode="after")
+    @classmethod
+    def _flatten(cls, parts: tuple[Node, ...]) -> tuple[Node, ...]:
+        """`(A then B) then C` is the same schedule as `A then B then C`: keep one canonical form."""
+        if not any(isinstance(part, Then) for part in parts):
+            return parts
+        flat: list[Node] = []
+        for part in parts:
+            flat.extend(part.parts if isinstance(part, Then) else (part,))
+        return tuple(flat)
+
+    def _check_warmup_children(self) -> None:
+        last = len(self.parts) - 1
+        for index, part in enumerate(self.parts):
+            if not isinstance(part, Warmup):
+                continue
+            if index == last:
+                raise _problem(DurationError, _WARMUP_PLACE, "parts", index)
+            if isinstance(self.parts[index + 1], Warmup):
+                raise _problem(DurationError, "a warmup must be followed by a schedule, not by another warmup",
+                               "parts", index + 1)
+
+    def _check(self) -> None:
+        if len(self.parts) < 2:
+            raise _problem(ScheduleArgumentError, "`then` needs at least two parts", "parts")
+        for index, part in enumerate(self.parts[:-1]):
+            extent = part._extent
+            if extent == "infinite":
+                raise _problem(
+                    DurationError,
+                    f"an infinite part before `then`: {_describe(part)} never ends, "
+                    "so the parts after it would never start",
+                    "parts",
+                    index,
+                )
+            if extent == "zero":
+                hint = (
+                    "a bare number has no length of its own; write const(v, d) to hold v for d events"
+                    if isinstance(part, Constant)
+                    else "every part before `then` must last at least one event"
+                )
+                raise _problem(
+                    DurationError, f"a zero-length part before `then`: {_describe(part)} lasts 0 events; {hint}",
+                    "parts",
+                    index,
+                )
+
+    def _own_extent(self) -> Extent:
+        return "infinite" if self.parts[-1]._extent == "infinite" else "finite"
+
+
+class BinaryOp(_Node):
+    """`A + B`, `A - B`, `A * B`, `A / B`: pointwise on one clock; lasts as long as the longer operand."""
+
+    kind: Literal["binary"] = "binary"
+    op: Literal["+", "-", "*", "/"]
+    left: Node
+    right: Node
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.left, self.right)
+
+    def _check(self) -> None:
+        if self.op == "/" and isinstance(self.right, Constant) and self.right.value == 0:
+            raise _problem(NonFiniteValueError, "division by the constant 0", "right")
+
+
+class Negate(_Node):
+    """`-A` for a schedule A (a negative number literal is a Constant)."""
+
+    kind: Literal["negate"] = "negate"
+    operand: Node
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.operand,)
+
+
+class Extremum(_Node):
+    """`min(A, B, …)` and `max(A, B, …)`: pointwise."""
+
+    kind: Literal["extremum"] = "extremum"
+    fn: Literal["min", "max"]
+    args: tuple[Node, ...]
+
+    def children(self) -> tuple[Node, ...]:
+        return self.args
+
+    def _check(self) -> None:
+        if len(self.args) < 2:
+            raise _problem(ScheduleArgumentError, f"{self.fn}() needs at least two schedules", "args")
+
+
+Node = Annotated[
+    Union[  # noqa: UP007 - a discriminated union needs the explicit Union form on Python 3.10
+        Constant,
+        Const,
+        Linear,
+        Cosine,
+        Exp,
+        Poly,
+        Sqrt,
+        Tanh,
+        Rsqrt,
+        Triangle,
+        Step,
+        MultiStep,
+        Piecewise,
+        Repeat,
+        Warmup,
+        Then,
+        BinaryOp,
+        Negate,
+        Extremum,
+    ],
+    Field(discriminator="kind"),
+]
+"""Any schedule node; mappings choose the model by their `kind`."""
+
+_MODELS: tuple[type[_Node], ...] = (
+    Constant,
+    Const,
+    Linear,
+    Cosine,
+    Exp,
+    Poly,
+    Sqrt,
+    Tanh,
+    Rsqrt,
+    Triangle,
+    Step,
+    MultiStep,
+    Piecewise,
+    Repeat,
+    Warmup,
+    Then,
+    BinaryOp,
+    Negate,
+    Extremum,
+)
+MODEL_BY_KIND: dict[str, type[_Node]] = {model.model_fields["kind"].default: model for model in _MODELS}
+KINDS: tuple[str, ...] = tuple(MODEL_BY_KIND)
+
+for _model in _MODELS:
+    _model.model_rebuild()
+
+
+class Schedule(RootModel[Node]):
+    """A whole schedule; its JSON Schema describes the language as nested mappings."""
+
+
+_NODE_ADAPTER: TypeAdapter[Node] = TypeAdapter(Node)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a schedule given as nested mappings (what `load` accepts)."""
+    return Schedule.model_json_schema()
+
+
+def structural_duration(node: Node) -> Extent:
+    """Whether a node lasts zero, finitely many or infinitely many events, before resolving units.
+
+    Zero here only comes from literal zero amounts; `5%` of a short run may still resolve to 0 events,
+    which the compiler checks.
+    """
+    return node._extent
+
+
+def node_depth(node: Node) -> int:
+    """Nesting depth of a node (a leaf is 1); never more than MAX_DEPTH."""
+    return node._depth
+
+
+def _describe(node: Node) -> str:
+    from paramsched._unparse import unparse  # the AST module must not depend on unparse at import time
+
+    text = unparse(node)
+    return f"`{text if len(text) <= 60 else text[:59] + '…'}`"
+
+
+def check_root(node: Node) -> Node:
+    """Checks that only apply to a whole schedule: a warmup must be followed by something."""
+    if isinstance(node, Warmup):
+        raise DurationError(_WARMUP_PLACE)
+    return node
+
+
+# --- pydantic errors → ScheduleError -------------------------------------------------------------------
+
+_NODE_FIELDS = frozenset({"body", "left", "right", "operand"})
+_NODE_SEQUENCE_FIELDS = frozenset({"parts", "args"})
+
+
+def explain(
+    error: ValidationError, *, root_is_union: bool
+) -> tuple[type[ScheduleError], str, tuple[str | int, ...]]:
+    """The ScheduleError class, core message and field path (tags removed) of a pydantic error.
+
+    Validators raise ScheduleError subclasses; pydantic keeps the original in `ctx["error"]`, so the
+    class and message survive. Pydantic's own errors (missing, extra, wrong type) are translated.
+    """
+    details = error.errors()[0]
+    path, kind = _clean_path(details["loc"], root_is_union=root_is_union)
+    original = details.get("ctx", {}).get("error")
+    if isinstance(original, ScheduleError):
+        return type(original), original.message, path + tuple(getattr(original, "_where", ()))
+    problem = details["type"]
+    if problem == "union_tag_invalid":
+        tag = str(details.get("ctx", {}).get("tag", ""))
+        return UnknownNameError, f"unknown schedule kind '{tag}'{_suggest(tag, KINDS)}", path
+    if problem == "union_tag_not_found":
+        return ScheduleArgumentError, "a schedule mapping needs a 'kind' field", path
+    field = str(path[-1]) if path else ""
+    if problem == "extra_forbidden":
+        known = tuple(MODEL_BY_KIND[kind].model_fields) if kind in MODEL_BY_KIND else ()
+        name = kind or "duration"
+        return UnknownNameError, f"{name} has no field '{field}'{_suggest(field, known)}", path[:-1]
+    if problem == "missing":
+        return ScheduleArgumentError, f"missing field '{field}'", path[:-1]
+    message = str(details["msg"])
+    return ScheduleArgumentError, message[0].lower() + message[1:] if message else "invalid value", path
+
+
+def _suggest(name: str, known: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _clean_path(
+    loc: tuple[str | int, ...], *, root_is_union: bool
+) -> tuple[tuple[str | int, ...], str | None]:
+    """Drop the discriminator tags pydantic puts in `loc`; also return the innermost node kind seen."""
+    path: list[str | int] = []
+    kind: str | None = None
+    expect_tag = root_is_union
+    previous: str | int | None = None
+    for item in loc:
+        if expect_tag and isinstance(item, str) and item in MODEL_BY_KIND:
+            kind = item
+            expect_tag = False
+            continue
+        expect_tag = (isinstance(item, str) and item in _NODE_FIELDS) or (
+            isinstance(item, int) and previous in _NODE_SEQUENCE_FIELDS
+        )
+        path.append(item)
+        previous = item
+    return tuple(path), kind
+
+
+def render_path(path: tuple[str | int, ...]) -> str:
+    """`("parts", 1, "duration")` → `parts[1].duration`."""
+    text = ""
+    for item in path:
+        text += f"[{item}]" if isinstance(item, int) else (f".{item}" if text else item)
+    return text
+
+
+# --- load ------------------------------------------------------------------------------------------------
+
+
+def load(data: Mapping[str, Any] | str | Node) -> Node:
+    """A node from nested mappings (YAML, JSON objects) or JSON text, with the same checks as `parse`."""
+    if isinstance(data, _Node):
+        return check_root(data)  # type: ignore[arg-type]  # every _Node subclass is a Node
+    if isinstance(data, str):
+        data = _json_mapping(data)
+    plain = _plain(data, 0)
+    try:
+        node = _NODE_ADAPTER.validate_python(plain)
+    except ValidationError as error:
+        cls, message, path = explain(error, root_is_union=True)
+        raise cls(f"{message} (at {render_path(path)})" if path else message) from None
+    return check_root(node)
+
+
+def _plain(data: object, depth: int) -> object:
+    """Mappings to dicts and sequences to lists, refusing nesting that could exhaust the stack."""
+    if depth > _MAX_CONTAINER_DEPTH:
+        raise LimitError(f"the schedule is nested more than {MAX_DEPTH} levels deep")
+    if isinstance(data, Mapping):
+        return {key: _plain(value, depth + 1) for key, value in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_plain(value, depth + 1) for value in data]
+    return data
+
+
+def _json_mapping(text: str) -> object:
+    depth = 0
+    in_string = escaped = False
+    for character in text:  # json.loads recurses per level: measure nesting before handing it over
+        if in_string:
+            if escaped:
+                escaped = False
+            elif character == "\\":
+                escaped = True
+            elif character == '"':
+                in_string = False
+        elif character == '"':
+            in_string = True
+        elif character in "[{":
+            depth += 1
+            if depth > _MAX_CONTAINER_DEPTH:
+                raise LimitError(f"the schedule is nested more than {MAX_DEPTH} levels deep")
+        elif character in "]}":
+            depth -= 1
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ScheduleSyntaxError(f"invalid JSON: {error.msg}").at(text, error.lineno, error.colno) from None
+
+
+if __name__ == "__main__":  # `python -m paramsched._ast` prints the JSON Schema
+    json.dump(json_schema(), sys.stdout, indent=2, sort_keys=True)
+    sys.stdout.write("\n")
