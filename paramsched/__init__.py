@@ -7,7 +7,9 @@ The scheduler family mirrors pytorch-ignite's ParamScheduler classes (same signa
 state_dict keys) without importing ignite or torch at import time.
 """
 
+from ._ast import Node, json_schema, load
 from ._base import BaseParamScheduler, CurveScheduler, ParamScheduler
+from ._compile import compile, simulate
 from ._composite import ConcatScheduler, ParamGroupScheduler
 from ._cyclical import CosineAnnealingScheduler, CyclicalScheduler, LinearCyclicalScheduler, PiecewiseLinear
 from ._exceptions import (
@@ -29,16 +31,25 @@ from ._state_schedulers import (
     StateParamScheduler,
     StepStateScheduler,
 )
+from ._parse import parse
 from ._torch_schedulers import (
     BatchSizeScheduler,
     LRScheduler,
     ReduceLROnPlateauScheduler,
     create_lr_scheduler_with_warmup,
 )
+from ._unparse import unparse
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Node",
+    "compile",
+    "json_schema",
+    "load",
+    "parse",
+    "simulate",
+    "unparse",
     "BaseParamScheduler",
     "BatchSizeScheduler",
     "ConcatScheduler",

@@ -405,11 +405,16 @@ class Concat(Schedule):
 
     def values(self, events: Events) -> Values:
         result = np.empty(events.shape, dtype=np.float64)
-        bounds = np.searchsorted(events, self.starts, side="left")
-        bounds = np.append(bounds, events.size)
-        for part, begin, stop, start in zip(self.parts, bounds[:-1], bounds[1:], self.starts, strict=True):
+        if events.size == 0:
+            return result
+        first = int(np.searchsorted(self.starts, events[0], side="right")) - 1
+        last = int(np.searchsorted(self.starts, events[-1], side="right")) - 1
+        for index in range(first, last + 1):
+            start = self.starts[index]
+            begin = np.searchsorted(events, start, side="left") if index > first else 0
+            stop = np.searchsorted(events, self.starts[index + 1], side="left") if index < last else events.size
             if stop > begin:
-                result[begin:stop] = part.values(events[begin:stop] - start)
+                result[begin:stop] = self.parts[index].values(events[begin:stop] - start)
         return result
 
 
