@@ -23,6 +23,7 @@ from ._exceptions import (
     UnitError,
     UnknownNameError,
 )
+from ._parse import parse
 from ._state_schedulers import (
     ExpStateScheduler,
     LambdaStateScheduler,
@@ -31,7 +32,6 @@ from ._state_schedulers import (
     StateParamScheduler,
     StepStateScheduler,
 )
-from ._parse import parse
 from ._torch_schedulers import (
     BatchSizeScheduler,
     LRScheduler,
@@ -43,13 +43,6 @@ from ._unparse import unparse
 __version__ = "0.1.0"
 
 __all__ = [
-    "Node",
-    "compile",
-    "json_schema",
-    "load",
-    "parse",
-    "simulate",
-    "unparse",
     "BaseParamScheduler",
     "BatchSizeScheduler",
     "ConcatScheduler",
@@ -63,6 +56,7 @@ __all__ = [
     "LimitError",
     "LinearCyclicalScheduler",
     "MultiStepStateScheduler",
+    "Node",
     "NonFiniteValueError",
     "ParamGroupScheduler",
     "ParamScheduler",
@@ -77,5 +71,11 @@ __all__ = [
     "StepStateScheduler",
     "UnitError",
     "UnknownNameError",
+    "compile",
     "create_lr_scheduler_with_warmup",
+    "json_schema",
+    "load",
+    "parse",
+    "simulate",
+    "unparse",
 ]

@@ -32,8 +32,7 @@ def _default_event(name: str) -> Any:
         from ignite.engine import Events
     except ImportError as error:  # pragma: no cover - depends on the environment
         raise ModuleNotFoundError(
-            "attach() without an event needs pytorch-ignite: pip install pytorch-ignite "
-            "(or pass the event explicitly)"
+            "attach() without an event needs pytorch-ignite: pip install pytorch-ignite (or pass the event explicitly)"
         ) from error
     return getattr(Events, name)
 
@@ -236,9 +235,7 @@ class ParamScheduler(BaseParamScheduler):
         key = self.param_name
         if isinstance(value, list):
             if len(value) != len(groups):
-                raise ValueError(
-                    f"{type(self).__name__}: got {len(value)} values for {len(groups)} param groups"
-                )
+                raise ValueError(f"{type(self).__name__}: got {len(value)} values for {len(groups)} param groups")
             for group, item in zip(groups, value, strict=True):
                 _assign(group, key, item)
         else:
@@ -250,9 +247,10 @@ class ParamScheduler(BaseParamScheduler):
 
     @property
     def optimizer_param_groups(self) -> list[dict[str, Any]]:
+        groups: list[dict[str, Any]] = self.optimizer.param_groups
         if self.param_group_index is None:
-            return self.optimizer.param_groups  # type: ignore[no-any-return]
-        return [self.optimizer.param_groups[self.param_group_index]]
+            return groups
+        return [groups[self.param_group_index]]
 
     @classmethod
     def simulate_values(cls, num_events: int, **scheduler_kwargs: Any) -> list[list[Any]]:
@@ -328,7 +326,7 @@ class _Scheduled(ParamScheduler):
 
     # -- stepping -------------------------------------------------------------------------------
 
-    @property  # type: ignore[override]
+    @property
     def event_index(self) -> int:
         return self._position
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -34,7 +35,7 @@ def to_node(schedule: str | ast.Node | Mapping[str, Any]) -> ast.Node:
     if isinstance(schedule, ast.Schedule):
         return ast.check_root(schedule.root)
     if isinstance(schedule, tuple(ast.MODEL_BY_KIND.values())):
-        return ast.check_root(schedule)  # type: ignore[arg-type]
+        return ast.check_root(schedule)
     raise TypeError(f"a schedule is text, an AST node or a mapping, not {type(schedule).__name__}")
 
 
@@ -60,7 +61,7 @@ class _Resolver:
             return pure.tanh(node.lower, node.upper)
         return pure.SHAPES[node.kind]
 
-    def schedule(self, node: ast.Node) -> pure.Schedule:  # noqa: C901 - one branch per form
+    def schedule(self, node: ast.Node) -> pure.Schedule:
         if isinstance(node, ast.Constant):
             return pure.Constant(node.value)
         if isinstance(node, ast.Const):
@@ -68,9 +69,7 @@ class _Resolver:
         if node.kind in _SHAPED_KINDS:
             ranged: Any = node
             final = ranged.start if isinstance(node, ast.Triangle) else None
-            return pure.Shape(
-                self.shape_function(node), ranged.start, ranged.end, self.events(ranged.duration), final
-            )
+            return pure.Shape(self.shape_function(node), ranged.start, ranged.end, self.events(ranged.duration), final)
         if isinstance(node, ast.Rsqrt):
             timescale = self.events(node.timescale)
             if timescale < 1:
@@ -102,7 +101,7 @@ class _Resolver:
 
     def milestones(self, durations: list[ast.Duration], name: str) -> list[int]:
         events = [self.events(d) for d in durations]
-        for before, after in zip(events, events[1:], strict=False):
+        for before, after in itertools.pairwise(events):
             if after < before:
                 raise ScheduleArgumentError(
                     f"{name}'s milestones must not decrease, but {after} events comes after {before}"
@@ -114,7 +113,13 @@ class _Resolver:
         body: Any = node.body
         if body.kind not in _SHAPED_KINDS:
             return None
-        return self.shape_function(body), body.start, body.end, self.events(body.duration), self.events(node.warmup)
+        return (
+            self.shape_function(body),
+            body.start,
+            body.end,
+            self.events(body.duration),
+            self.events(node.warmup),
+        )
 
     def repeat(self, node: ast.Repeat) -> pure.Schedule:
         cycle = self.cycle(node)
@@ -123,7 +128,15 @@ class _Resolver:
             if size < 1:
                 raise DurationError(f"repeat needs a body of nonzero duration; {_quote(node.body)} lasts 0 events")
             return pure.Cyclic(
-                function, start, end, size, node.cycle_mult, node.start_mult, node.end_mult, warmup, node.times
+                function,
+                start,
+                end,
+                size,
+                node.cycle_mult,
+                node.start_mult,
+                node.end_mult,
+                warmup,
+                node.times,
             )
         if node.cycle_mult != 1.0:
             raise ScheduleArgumentError(
@@ -171,7 +184,10 @@ def _quote(node: ast.Node) -> str:
 
 
 def resolve(
-    schedule: str | ast.Node | Mapping[str, Any], *, total: int | None = None, steps_per_epoch: int | None = None
+    schedule: str | ast.Node | Mapping[str, Any],
+    *,
+    total: int | None = None,
+    steps_per_epoch: int | None = None,
 ) -> pure.Schedule:
     """The pure schedule of a text, node or mapping."""
     return _Resolver(total, steps_per_epoch).schedule(to_node(schedule))
@@ -185,7 +201,9 @@ def evaluate(schedule: pure.Schedule, num_events: int, start: int = 0) -> npt.ND
         values = schedule.values(np.arange(start + begin, start + stop, dtype=np.int64))
         bad = pure.first_non_finite(values)
         if bad is not None:
-            raise NonFiniteValueError(f"the schedule gives a non-finite value ({values[bad]}) at event {start + begin + bad}")
+            raise NonFiniteValueError(
+                f"the schedule gives a non-finite value ({values[bad]}) at event {start + begin + bad}"
+            )
         result[begin:stop] = values
     return result
 
@@ -207,7 +225,7 @@ def simulate(
         raise NonFiniteValueError(f"{error.message} (schedule {_quote(node)})") from None
 
 
-def compile(  # noqa: A001 - the public name the SPEC gives
+def compile(
     schedule: str | ast.Node | Mapping[str, Any],
     optimizer: Any,
     param_name: str = "lr",
@@ -301,4 +319,3 @@ class _Builder:
         if isinstance(body, ast.Cosine):
             return CosineAnnealingScheduler(**arguments)
         return LinearCyclicalScheduler(monotonic=isinstance(body, ast.Linear), **arguments)
-

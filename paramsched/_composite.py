@@ -36,9 +36,7 @@ def _check_concat_arguments(schedulers: Any, durations: Any) -> tuple[Any, str]:
     if not isinstance(schedulers, Sequence):
         raise TypeError(f"Argument schedulers should be a sequence, but given {schedulers}")
     if len(schedulers) < 2:
-        raise ValueError(
-            f"Argument schedulers should be of more than one parameter schedulers, but given {schedulers}"
-        )
+        raise ValueError(f"Argument schedulers should be of more than one parameter schedulers, but given {schedulers}")
     if not isinstance(durations, (list, tuple)):
         raise TypeError(f"Argument durations should be list/tuple, but given {durations}")
     if not all(isinstance(t, numbers.Integral) for t in durations):
@@ -77,15 +75,11 @@ def _unique(items: Any) -> list[Any]:
 
 def _joinable(schedulers: Sequence[Any]) -> bool:
     """Whether the parts can be joined into one pure schedule writing the same param groups."""
-    return all(isinstance(s, _Scheduled) for s in schedulers) and len(
-        {s.param_group_index for s in schedulers}
-    ) == 1
+    return all(isinstance(s, _Scheduled) for s in schedulers) and len({s.param_group_index for s in schedulers}) == 1
 
 
 def _joined(schedulers: Sequence[_Scheduled], durations: Sequence[int]) -> Concat:
-    parts: list[Schedule] = [
-        Shift(s.schedule, s._position) if s._position else s.schedule for s in schedulers
-    ]
+    parts: list[Schedule] = [Shift(s.schedule, s._position) if s._position else s.schedule for s in schedulers]
     return Concat(parts, [int(d) for d in durations])
 
 
@@ -141,9 +135,9 @@ class ConcatScheduler(_Scheduled):
 
     @property
     def optimizer_param_groups(self) -> list[dict[str, Any]]:
-        if self._joined is not None:
-            return self.schedulers[0].optimizer_param_groups  # type: ignore[no-any-return]
-        return self._current_scheduler.optimizer_param_groups  # type: ignore[no-any-return]
+        current = self.schedulers[0] if self._joined is not None else self._current_scheduler
+        groups: list[dict[str, Any]] = current.optimizer_param_groups
+        return groups
 
     @property
     def save_history(self) -> bool:
@@ -155,7 +149,7 @@ class ConcatScheduler(_Scheduled):
         for s in getattr(self, "schedulers", ()):
             s.save_history = value
 
-    @property  # type: ignore[override]
+    @property
     def event_index(self) -> int:
         return 0  # ignite never advances a ConcatScheduler's own event_index
 

@@ -27,6 +27,7 @@ class CyclicalScheduler(_Scheduled):
     """
 
     _shape: ShapeFunction
+    _cyclic: Cyclic
 
     def __init__(
         self,
@@ -50,9 +51,7 @@ class CyclicalScheduler(_Scheduled):
         if not isinstance(cycle_mult, numbers.Real) or cycle_mult <= 0:
             raise ValueError(f"Argument cycle_mult should be a positive number, but given {cycle_mult}")
         if not isinstance(warmup_duration, numbers.Integral) or warmup_duration < 0:
-            raise ValueError(
-                f"Argument warmup_duration should be a non-negative integer, but given {warmup_duration}"
-            )
+            raise ValueError(f"Argument warmup_duration should be a non-negative integer, but given {warmup_duration}")
         if num_cycles is not None and (not isinstance(num_cycles, numbers.Integral) or num_cycles < 1):
             raise ValueError(f"Argument num_cycles should be a positive integer or None, but given {num_cycles}")
         self._cyclic = Cyclic(
@@ -123,7 +122,7 @@ class CyclicalScheduler(_Scheduled):
     def _current(self, name: str) -> Any:
         return self._attributes_at(self._position)[name]
 
-    @property  # type: ignore[override]
+    @property
     def event_index(self) -> int:
         if not hasattr(self, "_cyclic"):
             return self._position
@@ -185,13 +184,9 @@ class CosineAnnealingScheduler(CyclicalScheduler):
 def validate_milestones(milestones_values: Any) -> tuple[list[int], list[float]]:
     """ignite's checks on `milestones_values`, with its exception types."""
     if not isinstance(milestones_values, Sequence):
-        raise TypeError(
-            f"Argument milestones_values should be a list or tuple, but given {type(milestones_values)}"
-        )
+        raise TypeError(f"Argument milestones_values should be a list or tuple, but given {type(milestones_values)}")
     if len(milestones_values) < 1:
-        raise ValueError(
-            f"Argument milestones_values should be with at least one value, but given {milestones_values}"
-        )
+        raise ValueError(f"Argument milestones_values should be with at least one value, but given {milestones_values}")
     values: list[float] = []
     milestones: list[int] = []
     for pair in milestones_values:
@@ -204,7 +199,7 @@ def validate_milestones(milestones_values: Any) -> tuple[list[int], list[float]]
                 f"Milestones should be increasing integers, but given {pair[0]} is smaller "
                 f"than the previous milestone {milestones[-1]}"
             )
-        milestones.append(pair[0])
+        milestones.append(int(pair[0]))
         values.append(pair[1])
     return milestones, values
 

@@ -63,30 +63,30 @@ class Schedule(ABC):
 
 
 def _linear(a: Values | float, b: Values | float, u: Values) -> Values:
-    return a + (b - a) * u  # type: ignore[no-any-return]
+    return a + (b - a) * u
 
 
 def _cosine(a: Values | float, b: Values | float, u: Values) -> Values:
-    return a + (b - a) / 2 * (1 - np.cos(math.pi * u))  # type: ignore[no-any-return]
+    return a + (b - a) / 2 * (1 - np.cos(math.pi * u))
 
 
 def _triangle(a: Values | float, b: Values | float, u: Values) -> Values:
-    return b + (a - b) * np.abs(u - 0.5) * 2  # type: ignore[no-any-return]
+    return b + (a - b) * np.abs(u - 0.5) * 2
 
 
 def _exp(a: Values | float, b: Values | float, u: Values) -> Values:
-    return a * (np.divide(b, a)) ** u  # type: ignore[no-any-return]
+    return a * (np.divide(b, a)) ** u
 
 
 def _sqrt(a: Values | float, b: Values | float, u: Values) -> Values:
-    return a + (b - a) * np.sqrt(u)  # type: ignore[no-any-return]
+    return a + (b - a) * np.sqrt(u)
 
 
 def cosine_with_power(power: float) -> ShapeFunction:
     """optax's cosine decay with `exponent`: b + (a - b)·((1 + cos(π·u)) / 2)^p."""
 
     def shape(a: Values | float, b: Values | float, u: Values) -> Values:
-        return b + (a - b) * ((1 + np.cos(math.pi * u)) / 2) ** power  # type: ignore[no-any-return]
+        return b + (a - b) * ((1 + np.cos(math.pi * u)) / 2) ** power
 
     return shape
 
@@ -95,7 +95,7 @@ def poly(power: float) -> ShapeFunction:
     """Polynomial decay: b + (a - b)·(1 - u)^p."""
 
     def shape(a: Values | float, b: Values | float, u: Values) -> Values:
-        return b + (a - b) * (1 - u) ** power  # type: ignore[no-any-return]
+        return b + (a - b) * (1 - u) ** power
 
     return shape
 
@@ -104,7 +104,7 @@ def tanh(lower: float, upper: float) -> ShapeFunction:
     """timm's tanh decay: b + (a - b)·(1 - tanh(lower + (upper - lower)·u)) / 2."""
 
     def shape(a: Values | float, b: Values | float, u: Values) -> Values:
-        return b + (a - b) * (1 - np.tanh(lower + (upper - lower) * u)) / 2  # type: ignore[no-any-return]
+        return b + (a - b) * (1 - np.tanh(lower + (upper - lower) * u)) / 2
 
     return shape
 
@@ -162,7 +162,7 @@ class Rsqrt(Schedule):
         self.timescale = timescale
 
     def values(self, events: Events) -> Values:
-        return self.value * np.sqrt(self.timescale / (events + self.timescale))  # type: ignore[no-any-return]
+        return self.value * np.sqrt(self.timescale / (events + self.timescale))
 
 
 class Step(Schedule):
@@ -176,7 +176,7 @@ class Step(Schedule):
         self.gamma = gamma
 
     def values(self, events: Events) -> Values:
-        return self.value * self.gamma ** (events // self.every).astype(np.float64)  # type: ignore[no-any-return]
+        return self.value * self.gamma ** (events // self.every).astype(np.float64)
 
 
 class MultiStep(Schedule):
@@ -190,7 +190,7 @@ class MultiStep(Schedule):
 
     def values(self, events: Events) -> Values:
         passed = np.searchsorted(self.milestones, events, side="right")
-        return self.value * self.gamma ** passed.astype(np.float64)  # type: ignore[no-any-return]
+        return self.value * self.gamma ** passed.astype(np.float64)
 
 
 class Piecewise(Schedule):
@@ -273,7 +273,9 @@ class Cyclic(Schedule):
             self._warmups.append(next_warmup)
 
     def _tabulate_events(self, last_event: int) -> None:
-        while self._periodic_from is None and self._cycle_starts[-1] + self._sizes[-1] + self._warmups[-1] <= last_event:
+        while (
+            self._periodic_from is None and self._cycle_starts[-1] + self._sizes[-1] + self._warmups[-1] <= last_event
+        ):
             if self.times is not None and len(self._sizes) >= self.times:
                 return
             self._tabulate_cycles(len(self._sizes) + 1)
@@ -315,8 +317,8 @@ class Cyclic(Schedule):
         """Start values S_0..S_cycles and end values E_0..E_cycles as ignite's repeated products give them."""
         if self._start_values.size <= cycles:
             count = max(cycles + 1, 2 * self._start_values.size)
-            self._start_values = np.cumprod(np.r_[self.start, np.full(count - 1, self.start_mult)])
-            self._end_values = np.cumprod(np.r_[self.end, np.full(count - 1, self.end_mult)])
+            self._start_values = _repeated_products(self.start, self.start_mult, count)
+            self._end_values = _repeated_products(self.end, self.end_mult, count)
         return self._start_values, self._end_values
 
     # -- evaluation ----------------------------------------------------------------------------
@@ -358,6 +360,13 @@ class Cyclic(Schedule):
             start_w = np.asarray(start_after)[warming]
             result[warming] = end_w + (start_w - end_w) * ramp
         return result
+
+
+def _repeated_products(first: float, factor: float, count: int) -> Values:
+    """first, first·factor, (first·factor)·factor, ...: the same bits as multiplying in a loop."""
+    factors = np.full(count, factor, dtype=np.float64)
+    factors[0] = first
+    return np.cumprod(factors, dtype=np.float64)
 
 
 class Periodic(Schedule):

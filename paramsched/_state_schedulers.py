@@ -10,11 +10,11 @@ from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import numpy as np
+
 from ._base import BaseParamScheduler, _default_event, require_keys, require_mapping
 from ._cyclical import piecewise_index, validate_milestones
 from ._schedules import Piecewise
-
-import numpy as np
 
 __all__ = [
     "ExpStateScheduler",
@@ -146,7 +146,12 @@ class ExpStateScheduler(StateParamScheduler):
     """initial_value · gamma^event_index."""
 
     def __init__(
-        self, initial_value: float, gamma: float, param_name: str, save_history: bool = False, create_new: bool = False
+        self,
+        initial_value: float,
+        gamma: float,
+        param_name: str,
+        save_history: bool = False,
+        create_new: bool = False,
     ):
         super().__init__(param_name, save_history, create_new)
         self.initial_value = initial_value
@@ -154,7 +159,7 @@ class ExpStateScheduler(StateParamScheduler):
         self._state_attrs += ["initial_value", "gamma"]
 
     def get_param(self) -> float:
-        return self.initial_value * self.gamma**self.event_index  # type: ignore[no-any-return]
+        return self.initial_value * self.gamma**self.event_index
 
 
 class StepStateScheduler(StateParamScheduler):
@@ -176,7 +181,7 @@ class StepStateScheduler(StateParamScheduler):
         self._state_attrs += ["initial_value", "gamma", "step_size"]
 
     def get_param(self) -> float:
-        return self.initial_value * self.gamma ** (self.event_index // self.step_size)  # type: ignore[no-any-return]
+        return self.initial_value * self.gamma ** (self.event_index // self.step_size)
 
 
 class MultiStepStateScheduler(StateParamScheduler):
@@ -198,4 +203,4 @@ class MultiStepStateScheduler(StateParamScheduler):
         self._state_attrs += ["initial_value", "gamma", "milestones"]
 
     def get_param(self) -> float:
-        return self.initial_value * self.gamma ** bisect_right(self.milestones, self.event_index)  # type: ignore[no-any-return]
+        return self.initial_value * self.gamma ** bisect_right(self.milestones, self.event_index)

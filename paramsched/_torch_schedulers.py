@@ -47,9 +47,7 @@ class LRScheduler(ParamScheduler):
     def __init__(self, lr_scheduler: Any, save_history: bool = False, use_legacy: bool = False):
         torch = _torch()
         base = torch.optim.lr_scheduler.LRScheduler
-        if not isinstance(lr_scheduler, base) or isinstance(
-            lr_scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau
-        ):
+        if not isinstance(lr_scheduler, base) or isinstance(lr_scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):
             raise TypeError(
                 "Argument lr_scheduler should be a subclass of torch.optim.lr_scheduler.LRScheduler "
                 f"(not ReduceLROnPlateau: use ReduceLROnPlateauScheduler), but given {type(lr_scheduler)}"
@@ -74,7 +72,9 @@ class LRScheduler(ParamScheduler):
             _quietly_step(self.lr_scheduler)
         if self.save_history and engine:
             _record_history(
-                engine, self.param_name if name is None else name, [_plain(g["lr"]) for g in self.optimizer_param_groups]
+                engine,
+                self.param_name if name is None else name,
+                [_plain(g["lr"]) for g in self.optimizer_param_groups],
             )
         self.event_index += 1
 
@@ -126,10 +126,8 @@ def create_lr_scheduler_with_warmup(
     Every param group warms up over the same number of events (ignite 0.5.5 takes the length from
     the last group's milestones and, with a torch scheduler, mixes up the groups).
     """
-    torch_base = None
-    if not isinstance(lr_scheduler, ParamScheduler):
-        torch_base = _torch().optim.lr_scheduler.LRScheduler
-    if not isinstance(lr_scheduler, ParamScheduler) and not isinstance(lr_scheduler, torch_base):
+    from_torch = not isinstance(lr_scheduler, ParamScheduler)
+    if from_torch and not isinstance(lr_scheduler, _torch().optim.lr_scheduler.LRScheduler):
         raise TypeError(
             "Argument lr_scheduler should be a subclass of torch.optim.lr_scheduler.LRScheduler or "
             f"ParamScheduler, but given {type(lr_scheduler)}"
@@ -139,13 +137,8 @@ def create_lr_scheduler_with_warmup(
     if not warmup_duration > 1:
         raise ValueError(f"Argument warmup_duration should be at least 2 events, but given {warmup_duration}")
 
-    from_torch = not isinstance(lr_scheduler, ParamScheduler)
     groups = lr_scheduler.optimizer.param_groups
-    initial = (
-        [_plain(g["lr"]) for g in groups]
-        if from_torch
-        else _as_group_list(lr_scheduler.get_param(), len(groups))
-    )
+    initial = [_plain(g["lr"]) for g in groups] if from_torch else _as_group_list(lr_scheduler.get_param(), len(groups))
     plans: list[list[tuple[int, float]]] = []
     for index, group in enumerate(groups):
         end_value = _plain(group["lr"]) if warmup_end_value is None else warmup_end_value
@@ -169,7 +162,9 @@ def create_lr_scheduler_with_warmup(
         follower = lr_scheduler
     owner = lr_scheduler.optimizer
     warmups = [
-        PiecewiseLinear(owner, param_name="lr", milestones_values=plan, param_group_index=index, save_history=save_history)
+        PiecewiseLinear(
+            owner, param_name="lr", milestones_values=plan, param_group_index=index, save_history=save_history
+        )
         for index, plan in enumerate(plans)
     ]
     warmup: Any = ParamGroupScheduler(warmups, save_history=save_history)
@@ -260,7 +255,7 @@ class ReduceLROnPlateauScheduler(ParamScheduler):
         self.scheduler.param_group_index = param_group_index
         self._state_attrs += ["metric_name", "scheduler"]
 
-    def __call__(self, engine: Any, name: str | None = None) -> None:
+    def __call__(self, engine: Any | None = None, name: str | None = None) -> None:
         metrics = getattr(getattr(engine, "state", None), "metrics", None)
         if metrics is None or self.metric_name not in metrics:
             raise ValueError(
@@ -350,4 +345,3 @@ class BatchSizeScheduler(BaseParamScheduler):
             raise ValueError("Argument scheduler_kwargs must contain 'scheduler_fn'")
         scheduler_fn = scheduler_kwargs["scheduler_fn"]
         return [[index, scheduler_fn(index)] for index in range(num_events)]
-

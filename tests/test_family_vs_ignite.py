@@ -216,8 +216,10 @@ def test_lr_scheduler_simulate_values_leaves_the_optimizer_alone() -> None:
     rows = ps.LRScheduler.simulate_values(10, torch_scheduler)
     after = (torch_scheduler.state_dict(), [dict(g, params=None) for g in optimizer.param_groups])
     assert before == after
-    assert_close([r[1] for r in rows], [v[0] for v in torch_loop_values(
-        lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=2, gamma=0.5), 10)])
+    assert_close(
+        [r[1] for r in rows],
+        [v[0] for v in torch_loop_values(lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=2, gamma=0.5), 10)],
+    )
 
 
 @given(
@@ -356,12 +358,10 @@ def test_concat_simulate_values_matches_ignite_and_leaves_optimizer_alone(
         ignite_ps.PiecewiseLinear(reference, "lr", **second),
     ]
     ours = ps.ConcatScheduler.simulate_values(events, ours_parts, [duration], param_names=["lr", "momentum"])
-    theirs = ignite_ps.ConcatScheduler.simulate_values(
-        events, theirs_parts, [duration], param_names=["lr", "momentum"]
-    )
+    theirs = ignite_ps.ConcatScheduler.simulate_values(events, theirs_parts, [duration], param_names=["lr", "momentum"])
     assert_close(ours, theirs)
     assert mine.param_groups[0]["lr"] == 0.3
-    assert [p.state_dict() for p in ours_parts][0]["event_index"] == 0
+    assert ours_parts[0].state_dict()["event_index"] == 0
 
 
 def test_engine_history_matches_ignite() -> None:
@@ -370,9 +370,7 @@ def test_engine_history_matches_ignite() -> None:
     def train(module: Any) -> dict[str, Any]:
         optimizer = make_optimizer()
         engine = Engine(lambda e, b: None)
-        scheduler = module.CosineAnnealingScheduler(
-            optimizer, "lr", 0.1, 0.01, 5, save_history=True
-        )
+        scheduler = module.CosineAnnealingScheduler(optimizer, "lr", 0.1, 0.01, 5, save_history=True)
         engine.add_event_handler(Events.ITERATION_STARTED, scheduler)
         engine.run([0] * 7, max_epochs=2)
         return dict(engine.state.param_history)
@@ -421,4 +419,3 @@ def test_constructor_errors_match_ignite_types() -> None:
             build(ignite_ps)
         with pytest.raises(error):
             build(ps)
-
