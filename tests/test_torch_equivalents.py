@@ -106,9 +106,7 @@ def test_step_lr(a, k, g, n):
 @example(a=0.05, at=[30, 80], g=0.1, extra=20)  # torch's docs example
 def test_multistep_lr(a, at, g, extra):
     n = at[-1] + 1 + extra
-    expected = torch_lrs(
-        lambda o: torch.optim.lr_scheduler.MultiStepLR(o, milestones=at, gamma=g), n, a
-    )
+    expected = torch_lrs(lambda o: torch.optim.lr_scheduler.MultiStepLR(o, milestones=at, gamma=g), n, a)
     text = f"multistep({num(a)}, at=[{', '.join(map(str, at))}], gamma={num(g)})"
     assert_matches(text, expected)
 
@@ -125,9 +123,7 @@ def test_multistep_lr(a, at, g, extra):
 )
 def test_constant_lr(a, factor, total, extra):
     n = total + 1 + extra
-    expected = torch_lrs(
-        lambda o: torch.optim.lr_scheduler.ConstantLR(o, factor=factor, total_iters=total), n, a
-    )
+    expected = torch_lrs(lambda o: torch.optim.lr_scheduler.ConstantLR(o, factor=factor, total_iters=total), n, a)
     assert_matches(f"const({num(a * factor)}, {total}) then {num(a)}", expected)
 
 
@@ -148,9 +144,7 @@ def test_constant_lr(a, factor, total, extra):
 def test_linear_lr(a, sf, ef, total, extra):
     n = total + 1 + extra
     expected = torch_lrs(
-        lambda o: torch.optim.lr_scheduler.LinearLR(
-            o, start_factor=sf, end_factor=ef, total_iters=total
-        ),
+        lambda o: torch.optim.lr_scheduler.LinearLR(o, start_factor=sf, end_factor=ef, total_iters=total),
         n,
         a,
     )
@@ -192,9 +186,7 @@ def test_exponential_lr_as_exp(a, g, d):
 @example(a=0.001, total=4, p=1.0, extra=3)  # torch's docs example
 def test_polynomial_lr(a, total, p, extra):
     n = total + 1 + extra
-    expected = torch_lrs(
-        lambda o: torch.optim.lr_scheduler.PolynomialLR(o, total_iters=total, power=p), n, a
-    )
+    expected = torch_lrs(lambda o: torch.optim.lr_scheduler.PolynomialLR(o, total_iters=total, power=p), n, a)
     assert_matches(f"poly({num(a)} -> 0, {total}, power={num(p)})", expected)
 
 
@@ -231,9 +223,7 @@ def test_cosine_annealing_lr(ae, t_max):
 def test_cosine_annealing_warm_restarts(ae, t0, t_mult, n):
     a, eta_min = ae
     expected = torch_lrs(
-        lambda o: torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(
-            o, T_0=t0, T_mult=t_mult, eta_min=eta_min
-        ),
+        lambda o: torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(o, T_0=t0, T_mult=t_mult, eta_min=eta_min),
         n,
         a,
     )
@@ -272,8 +262,9 @@ def one_cycle_params(draw):
     strategy=st.sampled_from(["cos", "linear"]),
     three_phase=st.booleans(),
 )
-@example(params=(100, 24, 0.25), max_lr=0.1, div=25.0, final_div=1e4, strategy="cos",
-         three_phase=False)  # torch's defaults, pct_start 0.25 (0.3*100 is 30.000000000000004)
+@example(
+    params=(100, 24, 0.25), max_lr=0.1, div=25.0, final_div=1e4, strategy="cos", three_phase=False
+)  # torch's defaults, pct_start 0.25 (0.3*100 is 30.000000000000004)
 def test_one_cycle_lr(params, max_lr, div, final_div, strategy, three_phase):
     total, m, pct = params
     if three_phase:
@@ -355,4 +346,106 @@ def test_chained_constant_times_exponential(a, factor, total, g, n):
 
     expected = torch_lrs(make, n, a)
     text = f"(const({num(factor)}, {total}) then 1) * step({num(a)}, every=1, gamma={num(g)})"
+    assert_matches(text, expected)
+
+
+@settings(max_examples=20, deadline=None)
+@given(tens=st.integers(1, 30), max_lr=st.floats(min_value=1e-3, max_value=1.0))
+def test_one_cycle_lr_default_pct_start(tens, max_lr):
+    """pct_start=0.3 (the default): 0.3*T is a whole number only up to float rounding
+    (0.3*100 == 30.000000000000004), so torch's phase boundary is m + 4e-15, not m.
+    With m = round(0.3*T) - 1 the values still agree within 1e-9."""
+    total = 10 * tens
+    m = round(0.3 * total) - 1
+    assume(m >= 1)
+    expected = torch_lrs(
+        lambda o: torch.optim.lr_scheduler.OneCycleLR(o, max_lr=max_lr, total_steps=total, cycle_momentum=False),
+        total,
+    )
+    initial = max_lr / 25.0
+    text = (
+        f"cosine({num(initial)} -> {num(max_lr)}, {m}) then "
+        f"cosine({num(max_lr)} -> {num(initial / 1e4)}, {total - 1 - m})"
+    )
+    assert_matches(text, expected)
+
+
+# --------------------------------------------------------------------------- CyclicLR
+
+
+@SETTINGS
+@given(
+    base=st.floats(min_value=1e-4, max_value=0.1),
+    height=st.floats(min_value=1e-4, max_value=1.0),
+    up=st.integers(1, 30),
+    mode=st.sampled_from(["triangular", "triangular2", "exp_range"]),
+    g=st.floats(min_value=0.9, max_value=1.0),
+    n=st.integers(1, 250),
+)
+def test_cyclic_lr_symmetric(base, height, up, mode, g, n):
+    """CyclicLR with step_size_down == step_size_up: a repeated triangle.
+
+    triangular:  repeat(triangle(base -> max, 2*up))
+    triangular2: the height halves every cycle:
+                 base + repeat(triangle(0 -> h, 2*up), end_mult=0.5)
+    exp_range:   the height shrinks by gamma**t:
+                 base + repeat(triangle(0 -> h, 2*up)) * step(1, every=1, gamma=g)
+    """
+    max_lr = base + height
+    h = max_lr - base  # what torch uses as the amplitude
+    expected = torch_lrs(
+        lambda o: torch.optim.lr_scheduler.CyclicLR(
+            o,
+            base_lr=base,
+            max_lr=max_lr,
+            step_size_up=up,
+            mode=mode,
+            gamma=g,
+            cycle_momentum=False,
+        ),
+        n,
+    )
+    if mode == "triangular":
+        text = f"repeat(triangle({num(base)} -> {num(max_lr)}, {2 * up}))"
+    elif mode == "triangular2":
+        text = f"{num(base)} + repeat(triangle(0 -> {num(h)}, {2 * up}), end_mult=0.5)"
+    else:
+        text = f"{num(base)} + repeat(triangle(0 -> {num(h)}, {2 * up})) * step(1, every=1, gamma={num(g)})"
+    assert_matches(text, expected)
+
+
+@SETTINGS
+@given(ae=eta_mins(), t_max=st.integers(1, 100), cycles=st.integers(1, 4))
+def test_cosine_annealing_lr_past_t_max(ae, t_max, cycles):
+    """Past T_max torch follows the cosine back up (period 2*T_max): a repeated
+    down-then-up pair of cosines."""
+    a, eta_min = ae
+    n = 2 * t_max * cycles + 1
+    expected = torch_lrs(
+        lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=t_max, eta_min=eta_min),
+        n,
+        a,
+    )
+    text = f"repeat(cosine({num(a)} -> {num(eta_min)}, {t_max}) then cosine({num(eta_min)} -> {num(a)}, {t_max}))"
+    assert_matches(text, expected)
+
+
+@SETTINGS
+@given(
+    base=st.floats(min_value=1e-4, max_value=0.1),
+    height=st.floats(min_value=1e-4, max_value=1.0),
+    up=st.integers(1, 30),
+    down=st.integers(1, 30),
+    n=st.integers(1, 250),
+)
+def test_cyclic_lr_asymmetric(base, height, up, down, n):
+    """CyclicLR triangular with step_size_down != step_size_up."""
+    max_lr = base + height
+    expected = torch_lrs(
+        lambda o: torch.optim.lr_scheduler.CyclicLR(
+            o, base_lr=base, max_lr=max_lr, step_size_up=up, step_size_down=down, cycle_momentum=False
+        ),
+        n,
+    )
+    text = f"repeat(linear({num(base)} -> {num(max_lr)}, {up}) then linear({num(max_lr)} -> {num(base)}, {down}))"
     assert_matches(text, expected)

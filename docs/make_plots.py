@@ -1,0 +1,64 @@
+"""Draws the small plots of the README's language reference: one PNG per example, from the library itself.
+
+    python docs/make_plots.py        # writes docs/img/*.png
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+import paramsched as ps  # noqa: E402
+
+EXAMPLES: dict[str, tuple[str, int]] = {
+    "constant": ("0.1", 100),
+    "const": ("const(0.1, 50) then 0.02", 100),
+    "linear": ("linear(0 -> 0.1, 80)", 100),
+    "cosine": ("cosine(0.1 -> 0.001, 80)", 100),
+    "cosine_power": ("cosine(0.1 -> 0.001, 80, power=3)", 100),
+    "exp": ("exp(0.1 -> 0.001, 80)", 100),
+    "poly": ("poly(0.1 -> 0, 80, power=2)", 100),
+    "sqrt": ("sqrt(0.1 -> 0, 80)", 100),
+    "tanh": ("tanh(0.1 -> 0, 80)", 100),
+    "rsqrt": ("rsqrt(0.1, timescale=10)", 100),
+    "triangle": ("triangle(0.01 -> 0.1, 80)", 100),
+    "step": ("step(0.1, every=25, gamma=0.5)", 100),
+    "multistep": ("multistep(0.1, at=[30, 60, 80], gamma=0.3)", 100),
+    "piecewise": ("piecewise((10, 0), (30, 0.1), (70, 0.02))", 100),
+    "repeat": ("repeat(cosine(0.1 -> 0.01, 20), cycle_mult=1.5, start_mult=0.8)", 150),
+    "repeat_warmup": ("repeat(linear(0.1 -> 0.01, 20), times=3, warmup=10)", 120),
+    "warmup": ("warmup(20) then cosine(0.1 -> 0, 80)", 100),
+    "then": ("linear(0 -> 0.1, 20) then const(0.1, 30) then sqrt(0.1 -> 0, 50)", 100),
+    "arithmetic": ("cosine(0.1 -> 0, 100) * (1 + 0.5 * repeat(triangle(0 -> 1, 20)))", 100),
+    "minmax": ("min(rsqrt(0.2, timescale=5), linear(0 -> 0.2, 30))", 100),
+}
+
+
+def draw(name: str, text: str, events: int, folder: Path) -> Path:
+    values = ps.simulate(text, events)
+    figure, axes = plt.subplots(figsize=(3.2, 1.6), dpi=100)
+    axes.plot(range(events), values, linewidth=1.5, color="#1f77b4")
+    axes.set_xlabel("event", fontsize=7)
+    axes.tick_params(labelsize=6)
+    axes.grid(alpha=0.3)
+    figure.tight_layout()
+    path = folder / f"{name}.png"
+    figure.savefig(path)
+    plt.close(figure)
+    return path
+
+
+def main(folder: Path = Path(__file__).parent / "img") -> int:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, (text, events) in EXAMPLES.items():
+        draw(name, text, events, folder)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent / "img"))
