@@ -24,7 +24,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    PrivateAttr,
     RootModel,
     TypeAdapter,
     ValidationError,
@@ -130,8 +129,20 @@ class Duration(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     kind: Literal["duration"] = "duration"
+
+    def __init__(self, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as error:
+            raise schedule_error(error, root_is_union=False) from None
+
     amount: Real
     unit: Literal["", "k", "M", "ep", "%"] = ""
+
+    @field_validator("amount", mode="after")
+    @classmethod
+    def _no_negative_zero(cls, amount: float) -> float:
+        return amount + 0.0  # -0.0 + 0.0 is 0.0: "-0 events" prints and compares as 0
 
     @model_validator(mode="after")
     def _check(self) -> Duration:
@@ -142,7 +153,9 @@ class Duration(BaseModel):
             events = _exact(self.amount) * factor
             if events != events.to_integral_value():
                 raise _problem(
-                    ScheduleArgumentError, f"a duration in events must be a whole number, got {self}", "amount"
+                    ScheduleArgumentError,
+                    f"a duration in events must be a whole number, got {self}",
+                    "amount",
                 )
             if events > MAX_EVENTS:
                 raise _problem(LimitError, f"a duration of {self} is more than 10**15 events", "amount")
@@ -195,17 +208,22 @@ class _Node(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    _depth: int = PrivateAttr(default=1)
-    _extent: Extent = PrivateAttr(default="zero")
-
+    kind: str  # first in every node, narrowed to a Literal by each subclass
     call_name: ClassVar[str] = ""
+
+    def __init__(self, **data: Any) -> None:
+        """Direct construction raises ScheduleError subclasses too, like `parse` and `load`."""
+        try:
+            super().__init__(**data)
+        except ValidationError as error:
+            raise schedule_error(error, root_is_union=False) from None
 
     def children(self) -> tuple[Node, ...]:
         """The schedule nodes directly inside this one."""
         return ()
 
     def _own_extent(self) -> Extent:
-        return _widest(child._extent for child in self.children())
+        return _widest(_extent(child) for child in self.children())
 
     def _check(self) -> None:
         """Structural checks of this node; children are already valid."""
@@ -214,18 +232,36 @@ class _Node(BaseModel):
     def _validate_node(self) -> _Node:
         self._check_warmup_children()
         self._check()
-        children = self.children()
-        depth = 1 + max((child._depth for child in children), default=0)
+        depth = 1 + max((_depth(child) for child in self.children()), default=0)
         if depth > MAX_DEPTH:
             raise _problem(LimitError, f"the schedule is nested more than {MAX_DEPTH} levels deep")
-        self._depth = depth
-        self._extent = self._own_extent()
+        # Stored where pydantic keeps private attributes, without declaring any: declared private
+        # attributes cost more to initialise than the whole node. Equal nodes get equal facts.
+        object.__setattr__(self, "__pydantic_private__", {"depth": depth, "extent": self._own_extent()})
         return self
 
     def _check_warmup_children(self) -> None:
         for child in self.children():
             if isinstance(child, Warmup):
                 raise _problem(DurationError, _WARMUP_PLACE)
+
+
+def _facts(node: _Node) -> dict[str, Any]:
+    facts = node.__pydantic_private__
+    if facts is None:  # made by model_construct, which skips validation: work them out now
+        depth = 1 + max((_depth(child) for child in node.children()), default=0)
+        facts = {"depth": depth, "extent": node._own_extent()}
+    return facts
+
+
+def _depth(node: _Node) -> int:
+    depth: int = _facts(node)["depth"]
+    return depth
+
+
+def _extent(node: _Node) -> Extent:
+    extent: Extent = _facts(node)["extent"]
+    return extent
 
 
 _WARMUP_PLACE = "warmup(...) can only stand right before `then`: it ramps to the value the next part starts at"
@@ -276,7 +312,9 @@ class _Ranged(_Node):
 def _positive(node: _Node, field: str, value: float) -> None:
     if not value > 0:
         raise _problem(
-            ScheduleArgumentError, f"{node.call_name}() {field} must be > 0, got {format_number(value)}", field
+            ScheduleArgumentError,
+            f"{node.call_name}() {field} must be > 0, got {format_number(value)}",
+            field,
         )
 
 
@@ -343,8 +381,7 @@ class Tanh(_Ranged):
         if not self.lower < self.upper:
             raise _problem(
                 ScheduleArgumentError,
-                f"tanh() needs lower < upper, got lower={format_number(self.lower)}, "
-                f"upper={format_number(self.upper)}",
+                f"tanh() needs lower < upper, got lower={format_number(self.lower)}, upper={format_number(self.upper)}",
                 "upper",
             )
 
@@ -461,10 +498,12 @@ class Repeat(_Node):
     def _check(self) -> None:
         if self.times is not None and not 1 <= self.times <= MAX_EVENTS:
             raise _problem(
-                ScheduleArgumentError, f"repeat() times must be between 1 and 10**15, got {self.times}", "times"
+                ScheduleArgumentError,
+                f"repeat() times must be between 1 and 10**15, got {self.times}",
+                "times",
             )
         _positive(self, "cycle_mult", self.cycle_mult)
-        extent = self.body._extent
+        extent = _extent(self.body)
         if extent != "finite":
             reason = "never ends" if extent == "infinite" else "lasts 0 events"
             raise _problem(
@@ -528,14 +567,18 @@ class Then(_Node):
             if index == last:
                 raise _problem(DurationError, _WARMUP_PLACE, "parts", index)
             if isinstance(self.parts[index + 1], Warmup):
-                raise _problem(DurationError, "a warmup must be followed by a schedule, not by another warmup",
-                               "parts", index + 1)
+                raise _problem(
+                    DurationError,
+                    "a warmup must be followed by a schedule, not by another warmup",
+                    "parts",
+                    index + 1,
+                )
 
     def _check(self) -> None:
         if len(self.parts) < 2:
             raise _problem(ScheduleArgumentError, "`then` needs at least two parts", "parts")
         for index, part in enumerate(self.parts[:-1]):
-            extent = part._extent
+            extent = _extent(part)
             if extent == "infinite":
                 raise _problem(
                     DurationError,
@@ -551,13 +594,14 @@ class Then(_Node):
                     else "every part before `then` must last at least one event"
                 )
                 raise _problem(
-                    DurationError, f"a zero-length part before `then`: {_describe(part)} lasts 0 events; {hint}",
+                    DurationError,
+                    f"a zero-length part before `then`: {_describe(part)} lasts 0 events; {hint}",
                     "parts",
                     index,
                 )
 
     def _own_extent(self) -> Extent:
-        return "infinite" if self.parts[-1]._extent == "infinite" else "finite"
+        return "infinite" if _extent(self.parts[-1]) == "infinite" else "finite"
 
 
 class BinaryOp(_Node):
@@ -673,12 +717,12 @@ def structural_duration(node: Node) -> Extent:
     Zero here only comes from literal zero amounts; `5%` of a short run may still resolve to 0 events,
     which the compiler checks.
     """
-    return node._extent
+    return _extent(node)
 
 
 def node_depth(node: Node) -> int:
     """Nesting depth of a node (a leaf is 1); never more than MAX_DEPTH."""
-    return node._depth
+    return _depth(node)
 
 
 def _describe(node: Node) -> str:
@@ -701,9 +745,7 @@ _NODE_FIELDS = frozenset({"body", "left", "right", "operand"})
 _NODE_SEQUENCE_FIELDS = frozenset({"parts", "args"})
 
 
-def explain(
-    error: ValidationError, *, root_is_union: bool
-) -> tuple[type[ScheduleError], str, tuple[str | int, ...]]:
+def explain(error: ValidationError, *, root_is_union: bool) -> tuple[type[ScheduleError], str, tuple[str | int, ...]]:
     """The ScheduleError class, core message and field path (tags removed) of a pydantic error.
 
     Validators raise ScheduleError subclasses; pydantic keeps the original in `ctx["error"]`, so the
@@ -736,9 +778,7 @@ def _suggest(name: str, known: tuple[str, ...]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
-def _clean_path(
-    loc: tuple[str | int, ...], *, root_is_union: bool
-) -> tuple[tuple[str | int, ...], str | None]:
+def _clean_path(loc: tuple[str | int, ...], *, root_is_union: bool) -> tuple[tuple[str | int, ...], str | None]:
     """Drop the discriminator tags pydantic puts in `loc`; also return the innermost node kind seen."""
     path: list[str | int] = []
     kind: str | None = None
@@ -757,6 +797,24 @@ def _clean_path(
     return tuple(path), kind
 
 
+def schedule_error(error: ValidationError, *, root_is_union: bool) -> ScheduleError:
+    """The ScheduleError to raise for a pydantic error: the message names the field path, if any.
+
+    The core message and the path stay available (`failure_details`) for `parse`, which positions the
+    error in the text instead of naming the path.
+    """
+    cls, message, path = explain(error, root_is_union=root_is_union)
+    converted = cls(f"{message} (at {render_path(path)})" if path else message)
+    setattr(converted, "_details", (message, path))  # noqa: B010 - see failure_details
+    return converted
+
+
+def failure_details(error: ScheduleError) -> tuple[str, tuple[str | int, ...]]:
+    """The core message and field path of an error from `schedule_error` (or of any ScheduleError)."""
+    details: tuple[str, tuple[str | int, ...]] = getattr(error, "_details", (error.message, ()))
+    return details
+
+
 def render_path(path: tuple[str | int, ...]) -> str:
     """`("parts", 1, "duration")` → `parts[1].duration`."""
     text = ""
@@ -771,15 +829,12 @@ def render_path(path: tuple[str | int, ...]) -> str:
 def load(data: Mapping[str, Any] | str | Node) -> Node:
     """A node from nested mappings (YAML, JSON objects) or JSON text, with the same checks as `parse`."""
     if isinstance(data, _Node):
-        return check_root(data)  # type: ignore[arg-type]  # every _Node subclass is a Node
-    if isinstance(data, str):
-        data = _json_mapping(data)
-    plain = _plain(data, 0)
+        return check_root(data)
+    plain = _plain(_json_mapping(data) if isinstance(data, str) else data, 0)
     try:
         node = _NODE_ADAPTER.validate_python(plain)
     except ValidationError as error:
-        cls, message, path = explain(error, root_is_union=True)
-        raise cls(f"{message} (at {render_path(path)})" if path else message) from None
+        raise schedule_error(error, root_is_union=True) from None
     return check_root(node)
 
 

@@ -78,7 +78,11 @@ def _call(node: Node) -> str:
     elif isinstance(node, Rsqrt):
         args = [format_number(node.value), f"timescale={_duration(node.timescale)}"]
     elif isinstance(node, Step):
-        args = [format_number(node.value), f"every={_duration(node.every)}", f"gamma={format_number(node.gamma)}"]
+        args = [
+            format_number(node.value),
+            f"every={_duration(node.every)}",
+            f"gamma={format_number(node.gamma)}",
+        ]
     elif isinstance(node, MultiStep):
         milestones = ", ".join(_duration(milestone) for milestone in node.at)
         args = [format_number(node.value), f"at=[{milestones}]", f"gamma={format_number(node.gamma)}"]
@@ -89,7 +93,9 @@ def _call(node: Node) -> str:
         if node.times is not None:
             args.append(f"times={node.times}")
         args += _keywords(
-            cycle_mult=(node.cycle_mult, 1.0), start_mult=(node.start_mult, 1.0), end_mult=(node.end_mult, 1.0)
+            cycle_mult=(node.cycle_mult, 1.0),
+            start_mult=(node.start_mult, 1.0),
+            end_mult=(node.end_mult, 1.0),
         )
         if node.warmup.amount != 0:
             args.append(f"warmup={_duration(node.warmup)}")
