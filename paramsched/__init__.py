@@ -7,9 +7,10 @@ The scheduler family mirrors pytorch-ignite's ParamScheduler classes (same signa
 state_dict keys) without importing ignite or torch at import time.
 """
 
-from ._ast import Node, json_schema, load
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._base import BaseParamScheduler, CurveScheduler, ParamScheduler
-from ._compile import compile, simulate
 from ._composite import ConcatScheduler, ParamGroupScheduler
 from ._cyclical import CosineAnnealingScheduler, CyclicalScheduler, LinearCyclicalScheduler, PiecewiseLinear
 from ._exceptions import (
@@ -23,7 +24,6 @@ from ._exceptions import (
     UnitError,
     UnknownNameError,
 )
-from ._parse import parse
 from ._state_schedulers import (
     ExpStateScheduler,
     LambdaStateScheduler,
@@ -38,7 +38,51 @@ from ._torch_schedulers import (
     ReduceLROnPlateauScheduler,
     create_lr_scheduler_with_warmup,
 )
-from ._unparse import unparse
+
+if TYPE_CHECKING:
+    from ._argparse import schedule_type
+    from ._ast import Node, json_schema, load
+    from ._compile import compile, simulate
+    from ._config import ConfigScheduler, compile_config, validate_config
+    from ._hydra import SchedulerFactory, register_resolvers, scheduler_factory
+    from ._parse import parse
+    from ._torch_adapter import TorchScheduler, torch_scheduler
+    from ._unparse import unparse
+
+# The language (lark, pydantic) and the integrations load on first use: `import paramsched` stays as light
+# as numpy, and never imports torch, matplotlib, omegaconf or hydra.
+_LAZY = {
+    "parse": "._parse",
+    "unparse": "._unparse",
+    "load": "._ast",
+    "json_schema": "._ast",
+    "Node": "._ast",
+    "compile": "._compile",
+    "simulate": "._compile",
+    "compile_config": "._config",
+    "ConfigScheduler": "._config",
+    "validate_config": "._config",
+    "schedule_type": "._argparse",
+    "register_resolvers": "._hydra",
+    "scheduler_factory": "._hydra",
+    "SchedulerFactory": "._hydra",
+    "TorchScheduler": "._torch_adapter",
+    "torch_scheduler": "._torch_adapter",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'paramsched' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __version__ = "0.1.0"
 
@@ -46,6 +90,7 @@ __all__ = [
     "BaseParamScheduler",
     "BatchSizeScheduler",
     "ConcatScheduler",
+    "ConfigScheduler",
     "CosineAnnealingScheduler",
     "CurveScheduler",
     "CyclicalScheduler",
@@ -66,16 +111,24 @@ __all__ = [
     "ScheduleArgumentError",
     "ScheduleError",
     "ScheduleSyntaxError",
+    "SchedulerFactory",
     "StateDictError",
     "StateParamScheduler",
     "StepStateScheduler",
+    "TorchScheduler",
     "UnitError",
     "UnknownNameError",
     "compile",
+    "compile_config",
     "create_lr_scheduler_with_warmup",
     "json_schema",
     "load",
     "parse",
+    "register_resolvers",
+    "schedule_type",
+    "scheduler_factory",
     "simulate",
+    "torch_scheduler",
     "unparse",
+    "validate_config",
 ]

@@ -17,7 +17,7 @@ import math
 import sys
 from collections.abc import Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Annotated, Any, ClassVar, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import (
     AfterValidator,
@@ -123,6 +123,18 @@ def _exact(amount: float) -> Decimal:
     return Decimal(repr(amount))
 
 
+def _raising_schedule_errors(self: BaseModel, /, **data: Any) -> None:
+    """`__init__` of the AST models: direct construction raises ScheduleError subclasses, like `load`."""
+    try:
+        BaseModel.__init__(self, **data)
+    except ValidationError as error:
+        raise schedule_error(error, root_is_union=False) from None
+
+
+# Not a custom __init__ as far as pydantic is concerned, so nested mappings are validated without it.
+_raising_schedule_errors.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
+
 class Duration(BaseModel):
     """A length of time: whole events, thousands (k), millions (M), epochs (ep) or percent of the run (%)."""
 
@@ -130,11 +142,8 @@ class Duration(BaseModel):
 
     kind: Literal["duration"] = "duration"
 
-    def __init__(self, **data: Any) -> None:
-        try:
-            super().__init__(**data)
-        except ValidationError as error:
-            raise schedule_error(error, root_is_union=False) from None
+    if not TYPE_CHECKING:  # type checkers keep the field-by-field signature pydantic declares
+        __init__ = _raising_schedule_errors
 
     amount: Real
     unit: Literal["", "k", "M", "ep", "%"] = ""
@@ -211,12 +220,8 @@ class _Node(BaseModel):
     kind: str  # first in every node, narrowed to a Literal by each subclass
     call_name: ClassVar[str] = ""
 
-    def __init__(self, **data: Any) -> None:
-        """Direct construction raises ScheduleError subclasses too, like `parse` and `load`."""
-        try:
-            super().__init__(**data)
-        except ValidationError as error:
-            raise schedule_error(error, root_is_union=False) from None
+    if not TYPE_CHECKING:  # type checkers keep the field-by-field signature pydantic declares
+        __init__ = _raising_schedule_errors
 
     def children(self) -> tuple[Node, ...]:
         """The schedule nodes directly inside this one."""
@@ -230,6 +235,8 @@ class _Node(BaseModel):
 
     @model_validator(mode="after")
     def _validate_node(self) -> _Node:
+        if self.__pydantic_private__ is not None:
+            return self  # pydantic reruns after-validators on nodes passed in as fields: checked already
         self._check_warmup_children()
         self._check()
         depth = 1 + max((_depth(child) for child in self.children()), default=0)
@@ -751,7 +758,9 @@ def explain(error: ValidationError, *, root_is_union: bool) -> tuple[type[Schedu
     Validators raise ScheduleError subclasses; pydantic keeps the original in `ctx["error"]`, so the
     class and message survive. Pydantic's own errors (missing, extra, wrong type) are translated.
     """
-    details = error.errors()[0]
+    errors = error.errors()
+    # a misspelt field is both "extra" and "missing": naming the misspelling (with a suggestion) helps more
+    details = next((item for item in errors if item["type"] == "extra_forbidden"), errors[0])
     path, kind = _clean_path(details["loc"], root_is_union=root_is_union)
     original = details.get("ctx", {}).get("error")
     if isinstance(original, ScheduleError):
@@ -764,13 +773,26 @@ def explain(error: ValidationError, *, root_is_union: bool) -> tuple[type[Schedu
         return ScheduleArgumentError, "a schedule mapping needs a 'kind' field", path
     field = str(path[-1]) if path else ""
     if problem == "extra_forbidden":
-        known = tuple(MODEL_BY_KIND[kind].model_fields) if kind in MODEL_BY_KIND else ()
-        name = kind or "duration"
+        model: type[BaseModel] = Duration if _in_duration(path) or kind is None else MODEL_BY_KIND[kind]
+        name = "duration" if model is Duration else kind
+        known = tuple(model.model_fields)
         return UnknownNameError, f"{name} has no field '{field}'{_suggest(field, known)}", path[:-1]
     if problem == "missing":
         return ScheduleArgumentError, f"missing field '{field}'", path[:-1]
     message = str(details["msg"])
     return ScheduleArgumentError, message[0].lower() + message[1:] if message else "invalid value", path
+
+
+_DURATION_FIELDS = frozenset({"duration", "timescale", "every", "warmup"})
+
+
+def _in_duration(path: tuple[str | int, ...]) -> bool:
+    """Whether the last item of `path` is a key inside a Duration mapping."""
+    return (
+        (len(path) >= 2 and path[-2] in _DURATION_FIELDS)
+        or (len(path) >= 3 and path[-3] == "at")
+        or (len(path) >= 4 and path[-4] == "points" and path[-2] == 0)
+    )
 
 
 def _suggest(name: str, known: tuple[str, ...]) -> str:

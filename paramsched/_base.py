@@ -301,6 +301,7 @@ class _Scheduled(ParamScheduler):
         self._block_start = 0
         self._block_size = 64
         self._source: str | None = None
+        self._target_index: int | None = param_group_index
         super().__init__(optimizer, param_name, save_history, param_group_index)
 
     # -- the pure view --------------------------------------------------------------------------
@@ -359,15 +360,27 @@ class _Scheduled(ParamScheduler):
             offset = 0
         return block[offset]
 
+    @property
+    def param_group_index(self) -> int | None:
+        return self._target_index
+
+    @param_group_index.setter
+    def param_group_index(self, value: int | None) -> None:
+        self._target_index = value
+
     def __call__(self, engine: Any | None = None, name: str | None = None) -> None:
-        offset = self._position - self._block_start
+        # the hot path: one list lookup per event; everything else happens once per block
+        position = self._position
+        offset = position - self._block_start
         block = self._block
-        if not 0 <= offset < len(block):
+        if offset >= len(block) or offset < 0:
             block = self._refill()
             offset = 0
         value = block[offset]
         key = self.param_name
-        groups = self.optimizer_param_groups
+        groups = self.optimizer.param_groups
+        if self._target_index is not None:
+            groups = [groups[self._target_index]]
         for group in groups:
             if group.get(key).__class__ is float:
                 group[key] = value
@@ -375,7 +388,7 @@ class _Scheduled(ParamScheduler):
                 _assign(group, key, value)
         if self._save_history and engine:
             _record_history(engine, key if name is None else name, [_plain(g[key]) for g in groups])
-        self._position += 1
+        self._position = position + 1
 
     @classmethod
     def simulate_values(cls, num_events: int, **scheduler_kwargs: Any) -> list[list[Any]]:

@@ -89,6 +89,14 @@ class ConcatScheduler(_Scheduled):
     Each part keeps its own clock: the next part starts at its own event 0.
     """
 
+    def __new__(cls, *args: Any, **kwargs: Any) -> ConcatScheduler:
+        # parts that are all pure make one pure schedule, stepped by _Scheduled's fast path; the class is
+        # chosen here rather than swapped later so that attribute access stays on CPython's fast path
+        schedulers = args[0] if args else kwargs.get("schedulers")
+        if cls is ConcatScheduler and isinstance(schedulers, Sequence) and _joinable(schedulers):
+            cls = _JoinedConcatScheduler
+        return super().__new__(cls)
+
     def __init__(self, schedulers: list[Any], durations: list[int], save_history: bool = False):
         optimizer, param_name = _check_concat_arguments(schedulers, durations)
         self.schedulers = schedulers
@@ -98,10 +106,20 @@ class ConcatScheduler(_Scheduled):
         for s in schedulers:
             s.save_history = save_history
         super().__init__(optimizer=optimizer, param_name=param_name, save_history=save_history)
+        if self._joined is not None:
+            self._target_index = schedulers[0].param_group_index
         # ignite keeps the first part's param_group_index in effect through optimizer_param_groups
         self._scheduler_index = 0
         self._setup_scheduler()
         self._state_attrs += ["_current_duration", "durations", "_scheduler_index"]
+
+    @property
+    def param_group_index(self) -> int | None:
+        return None  # as in ignite: a ConcatScheduler has no index of its own; its parts do
+
+    @param_group_index.setter
+    def param_group_index(self, value: int | None) -> None:
+        pass
 
     @property
     def schedule(self) -> Schedule:
@@ -118,9 +136,6 @@ class ConcatScheduler(_Scheduled):
         )
 
     def __call__(self, engine: Any | None = None, name: str | None = None) -> None:
-        if self._joined is not None:
-            super().__call__(engine, name)
-            return
         while self._current_duration == 0:  # ignite skips only one part; a zero-length part is skipped too
             self._scheduler_index += 1
             self._setup_scheduler()
@@ -292,6 +307,13 @@ class ConcatScheduler(_Scheduled):
                 row.extend(group[name] for group in scheduler.optimizer_param_groups)
             rows.append(row)
         return rows
+
+
+class _JoinedConcatScheduler(ConcatScheduler):
+    """A ConcatScheduler whose parts are all pure: it steps as one schedule-backed scheduler."""
+
+    __call__ = _Scheduled.__call__
+
 
 
 class ParamGroupScheduler:

@@ -1,0 +1,72 @@
+"""argparse: a ready `type=` callable whose errors reach the user as argparse messages.
+
+    parser.add_argument("--lr", type=ps.schedule_type, default="cosine(0.1 -> 0, 10k)")
+    parser.add_argument("--wd", type=ps.schedule_type(total=10_000, steps_per_epoch=500))
+
+argparse turns a ValueError raised by `type=` into a bare "invalid <type> value: '...'" and drops the
+message; an ArgumentTypeError keeps it, so the caret under the mistake reaches the terminal:
+
+    usage: train.py [-h] [--lr LR]
+    train.py: error: argument --lr: unknown schedule 'cosin'; did you mean 'cosine'?
+      at line 1, column 1:
+        cosin(0.1 -> 0, 10k)
+        ^
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import overload
+
+from . import _ast as ast
+from ._compile import resolve
+from ._exceptions import ScheduleError
+from ._parse import parse
+
+__all__ = ["ScheduleType", "schedule_type"]
+
+
+class ScheduleType:
+    """A `type=` callable: text → parsed AST node; with `total`/`steps_per_epoch`, units are checked too."""
+
+    __name__ = "schedule"  # what argparse would call the type in its own messages
+
+    def __init__(self, *, total: int | None = None, steps_per_epoch: int | None = None) -> None:
+        self.total = total
+        self.steps_per_epoch = steps_per_epoch
+        self.check_units = total is not None or steps_per_epoch is not None
+
+    def __call__(self, text: str) -> ast.Node:
+        try:
+            node = parse(text)
+            if self.check_units:
+                resolve(node, total=self.total, steps_per_epoch=self.steps_per_epoch)
+        except ScheduleError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+        return node
+
+    def __repr__(self) -> str:
+        return f"schedule_type(total={self.total!r}, steps_per_epoch={self.steps_per_epoch!r})"
+
+
+_PLAIN = ScheduleType()
+
+
+@overload
+def schedule_type(text: str) -> ast.Node: ...
+
+
+@overload
+def schedule_type(*, total: int | None = None, steps_per_epoch: int | None = None) -> ScheduleType: ...
+
+
+def schedule_type(
+    text: str | None = None, *, total: int | None = None, steps_per_epoch: int | None = None
+) -> ast.Node | ScheduleType:
+    """`type=schedule_type` parses a schedule; `type=schedule_type(total=..., steps_per_epoch=...)`
+    also resolves its `%` and `ep` durations, so a unit that cannot be resolved fails at parse time."""
+    if text is None:
+        return ScheduleType(total=total, steps_per_epoch=steps_per_epoch)
+    if total is not None or steps_per_epoch is not None:
+        return ScheduleType(total=total, steps_per_epoch=steps_per_epoch)(text)
+    return _PLAIN(text)
