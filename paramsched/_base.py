@@ -12,7 +12,7 @@ import numbers
 import sys
 from abc import ABCMeta, abstractmethod
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from copy import copy
 from typing import Any, ClassVar
 
@@ -300,7 +300,8 @@ class _Scheduled(ParamScheduler):
         self._block: list[float] = []
         self._block_start = 0
         self._block_size = 64
-        self._source: str | None = None
+        self._source_text: str | None = None
+        self._describe_source: Callable[[], str] | None = None
         self._target_index: int | None = param_group_index
         super().__init__(optimizer, param_name, save_history, param_group_index)
 
@@ -321,6 +322,18 @@ class _Scheduled(ParamScheduler):
                 f"{self._describe()} gives a non-finite value ({result[bad]}) at event {start + bad}"
             )
         return result
+
+    @property
+    def _source(self) -> str | None:
+        """The canonical text of the schedule this scheduler was compiled from (None if built directly);
+        rendered on first use, so compiling stays cheap."""
+        if self._source_text is None and self._describe_source is not None:
+            self._source_text = self._describe_source()
+        return self._source_text
+
+    @_source.setter
+    def _source(self, text: str | None) -> None:
+        self._source_text = text
 
     def _describe(self) -> str:
         return f"schedule '{self._source}'" if self._source else type(self).__name__

@@ -34,8 +34,8 @@ def to_node(schedule: str | ast.Node | Mapping[str, Any]) -> ast.Node:
         return ast.load(schedule)
     if isinstance(schedule, ast.Schedule):
         return ast.check_root(schedule.root)
-    if isinstance(schedule, tuple(ast.MODEL_BY_KIND.values())):
-        return ast.check_root(schedule)
+    if isinstance(schedule, ast._Node):
+        return ast.check_root(schedule)  # type: ignore[arg-type]
     raise TypeError(f"a schedule is text, an AST node or a mapping, not {type(schedule).__name__}")
 
 
@@ -50,6 +50,8 @@ class _Resolver:
         self.steps_per_epoch = steps_per_epoch
 
     def events(self, duration: ast.Duration) -> int:
+        if duration.unit == "":
+            return int(duration.amount)  # whole events ≤ 10**15, already checked by the AST
         return duration.events(self.total, self.steps_per_epoch)
 
     def shape_function(self, node: Any) -> pure.ShapeFunction:
@@ -62,42 +64,49 @@ class _Resolver:
         return pure.SHAPES[node.kind]
 
     def schedule(self, node: ast.Node) -> pure.Schedule:
-        if isinstance(node, ast.Constant):
-            return pure.Constant(node.value)
-        if isinstance(node, ast.Const):
-            return pure.Constant(node.value, self.events(node.duration))
-        if node.kind in _SHAPED_KINDS:
-            ranged: Any = node
-            final = ranged.start if isinstance(node, ast.Triangle) else None
-            return pure.Shape(self.shape_function(node), ranged.start, ranged.end, self.events(ranged.duration), final)
-        if isinstance(node, ast.Rsqrt):
-            timescale = self.events(node.timescale)
-            if timescale < 1:
-                raise ScheduleArgumentError(f"rsqrt's timescale {node.timescale} resolves to 0 events; it must be ≥ 1")
-            return pure.Rsqrt(node.value, timescale)
-        if isinstance(node, ast.Step):
-            every = self.events(node.every)
-            if every < 1:
-                raise ScheduleArgumentError(f"step's `every` {node.every} resolves to 0 events; it must be ≥ 1")
-            return pure.Step(node.value, every, node.gamma)
-        if isinstance(node, ast.MultiStep):
-            return pure.MultiStep(node.value, self.milestones([m for m in node.at], "multistep"), node.gamma)
-        if isinstance(node, ast.Piecewise):
-            milestones = self.milestones([m for m, _ in node.points], "piecewise")
-            return pure.Piecewise(milestones, [v for _, v in node.points])
-        if isinstance(node, ast.Repeat):
-            return self.repeat(node)
-        if isinstance(node, ast.Then):
-            return self.then(node)
-        if isinstance(node, ast.BinaryOp):
-            return pure.Binary(node.op, self.schedule(node.left), self.schedule(node.right))
-        if isinstance(node, ast.Negate):
-            return pure.Negate(self.schedule(node.operand))
-        if isinstance(node, ast.Extremum):
-            return pure.Extremum(node.fn, [self.schedule(arg) for arg in node.args])
-        if isinstance(node, ast.Warmup):
-            raise DurationError("`warmup(...)` must be followed by `then` and the schedule it warms up to")
-        raise ScheduleArgumentError(f"cannot compile a {type(node).__name__}")  # pragma: no cover
+        """The pure schedule of a node (dispatch on its kind: one dict lookup, no isinstance chain)."""
+        return _RESOLVERS[node.kind](self, node)
+
+    def constant(self, node: Any) -> pure.Schedule:
+        return pure.Constant(node.value)
+
+    def const(self, node: Any) -> pure.Schedule:
+        return pure.Constant(node.value, self.events(node.duration))
+
+    def shape(self, node: Any) -> pure.Schedule:
+        final = node.start if node.kind == "triangle" else None
+        return pure.Shape(self.shape_function(node), node.start, node.end, self.events(node.duration), final)
+
+    def rsqrt(self, node: Any) -> pure.Schedule:
+        timescale = self.events(node.timescale)
+        if timescale < 1:
+            raise ScheduleArgumentError(f"rsqrt's timescale {node.timescale} resolves to 0 events; it must be ≥ 1")
+        return pure.Rsqrt(node.value, timescale)
+
+    def step(self, node: Any) -> pure.Schedule:
+        every = self.events(node.every)
+        if every < 1:
+            raise ScheduleArgumentError(f"step's `every` {node.every} resolves to 0 events; it must be ≥ 1")
+        return pure.Step(node.value, every, node.gamma)
+
+    def multistep(self, node: Any) -> pure.Schedule:
+        return pure.MultiStep(node.value, self.milestones(list(node.at), "multistep"), node.gamma)
+
+    def piecewise(self, node: Any) -> pure.Schedule:
+        milestones = self.milestones([m for m, _ in node.points], "piecewise")
+        return pure.Piecewise(milestones, [v for _, v in node.points])
+
+    def binary(self, node: Any) -> pure.Schedule:
+        return pure.Binary(node.op, self.schedule(node.left), self.schedule(node.right))
+
+    def negate(self, node: Any) -> pure.Schedule:
+        return pure.Negate(self.schedule(node.operand))
+
+    def extremum(self, node: Any) -> pure.Schedule:
+        return pure.Extremum(node.fn, [self.schedule(arg) for arg in node.args])
+
+    def warmup(self, node: Any) -> pure.Schedule:
+        raise DurationError("`warmup(...)` must be followed by `then` and the schedule it warms up to")
 
     def milestones(self, durations: list[ast.Duration], name: str) -> list[int]:
         events = [self.events(d) for d in durations]
@@ -178,6 +187,23 @@ class _Resolver:
         return pure.Concat(schedules, durations)
 
 
+_RESOLVERS: dict[str, Any] = {
+    "constant": _Resolver.constant,
+    "const": _Resolver.const,
+    **dict.fromkeys(_SHAPED_KINDS, _Resolver.shape),
+    "rsqrt": _Resolver.rsqrt,
+    "step": _Resolver.step,
+    "multistep": _Resolver.multistep,
+    "piecewise": _Resolver.piecewise,
+    "repeat": _Resolver.repeat,
+    "then": _Resolver.then,
+    "binary": _Resolver.binary,
+    "negate": _Resolver.negate,
+    "extremum": _Resolver.extremum,
+    "warmup": _Resolver.warmup,
+}
+
+
 def _quote(node: ast.Node) -> str:
     text = unparse(node)
     return f"`{text if len(text) <= 60 else text[:59] + '…'}`"
@@ -239,7 +265,7 @@ def compile(
     node = to_node(schedule)
     resolver = _Resolver(total, steps_per_epoch)
     scheduler = _Builder(resolver, optimizer, param_name, param_group_index, save_history).build(node)
-    scheduler._source = unparse(node) + _units_note(total, steps_per_epoch)
+    scheduler._describe_source = lambda: unparse(node) + _units_note(total, steps_per_epoch)
     return scheduler
 
 
@@ -282,7 +308,7 @@ class _Builder:
                 CurveScheduler(schedule=schedule, **self.common) if child is None else child
                 for child, schedule in zip(children, schedules, strict=True)
             ]
-            return ConcatScheduler(parts, durations, save_history=self.common["save_history"])
+            return ConcatScheduler._trusted(parts, durations, self.common["save_history"])
         if isinstance(node, ast.Piecewise):
             milestones = self.resolver.milestones([m for m, _ in node.points], "piecewise")
             pairs = [(m, v) for m, (_, v) in zip(milestones, node.points, strict=True)]

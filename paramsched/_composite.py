@@ -99,16 +99,29 @@ class ConcatScheduler(_Scheduled):
 
     def __init__(self, schedulers: list[Any], durations: list[int], save_history: bool = False):
         optimizer, param_name = _check_concat_arguments(schedulers, durations)
+        self._assemble(schedulers, durations, optimizer, param_name, save_history)
+
+    @classmethod
+    def _trusted(cls, schedulers: list[Any], durations: list[int], save_history: bool) -> ConcatScheduler:
+        """A ConcatScheduler of parts known to be valid (the compiler's own), without re-checking them."""
+        scheduler = cls.__new__(cls, schedulers)
+        first = schedulers[0]
+        scheduler._assemble(schedulers, durations, first.optimizer, first.param_name, save_history)
+        return scheduler
+
+    def _assemble(
+        self, schedulers: list[Any], durations: list[int], optimizer: Any, param_name: str, save_history: bool
+    ) -> None:
         self.schedulers = schedulers
         self.durations = durations
-        self._joined: Concat | None = _joined(schedulers, durations) if _joinable(schedulers) else None
+        joined = isinstance(self, _JoinedConcatScheduler)
+        self._joined: Concat | None = _joined(schedulers, durations) if joined else None
         self._offsets = [s._position if isinstance(s, _Scheduled) else 0 for s in schedulers]
         for s in schedulers:
             s.save_history = save_history
         super().__init__(optimizer=optimizer, param_name=param_name, save_history=save_history)
-        if self._joined is not None:
+        if joined:
             self._target_index = schedulers[0].param_group_index
-        # ignite keeps the first part's param_group_index in effect through optimizer_param_groups
         self._scheduler_index = 0
         self._setup_scheduler()
         self._state_attrs += ["_current_duration", "durations", "_scheduler_index"]
@@ -290,6 +303,8 @@ class ConcatScheduler(_Scheduled):
         if _joinable(schedulers):
             values = _joined(schedulers, durations).values(np.arange(num_events, dtype=np.int64)).tolist()
             groups = schedulers[0].optimizer_param_groups
+            if names == [param_name] and len(groups) == 1:
+                return [[index, value] for index, value in enumerate(values)]
             rows = []
             for index, value in enumerate(values):
                 row: list[Any] = [index]
@@ -313,7 +328,6 @@ class _JoinedConcatScheduler(ConcatScheduler):
     """A ConcatScheduler whose parts are all pure: it steps as one schedule-backed scheduler."""
 
     __call__ = _Scheduled.__call__
-
 
 
 class ParamGroupScheduler:

@@ -218,6 +218,9 @@ class Piecewise(Schedule):
         return result
 
 
+_NO_VALUES: Final[Values] = np.empty(0, dtype=np.float64)
+
+
 class Cyclic(Schedule):
     """Cycles of a shape as ignite's CyclicalScheduler, with `times` cycles or endless.
 
@@ -247,8 +250,8 @@ class Cyclic(Schedule):
         self._sizes: list[int] = [cycle_size]
         self._warmups: list[int] = [warmup]
         self._periodic_from: int | None = None
-        self._start_values: Values = np.array([start], dtype=np.float64)
-        self._end_values: Values = np.array([end], dtype=np.float64)
+        self._start_values: Values = _NO_VALUES  # S_k and E_k, filled on first use
+        self._end_values: Values = _NO_VALUES
         if times is None:
             self.duration = INFINITE
         else:
@@ -323,7 +326,33 @@ class Cyclic(Schedule):
 
     # -- evaluation ----------------------------------------------------------------------------
 
+    _TABLE_LIMIT: Final = 1 << 20
+
     def values(self, events: Events) -> Values:
+        table = self._period_table()
+        if table is not None and events.size and self._table_start <= events[0] and events[-1] < self.duration:
+            # identical cycles: look each event up in one cycle computed by the general path below
+            return table.take((events - self._table_start) % table.size)
+        return self._values(events)
+
+    def _period_table(self) -> Values | None:
+        """One cycle's values, once cycles stop changing (no multipliers; sizes at their fixed point)."""
+        if self.start_mult != 1.0 or self.end_mult != 1.0:
+            return None
+        table: Values | None = getattr(self, "_table", None)
+        if table is not None:
+            return table
+        if self._periodic_from is None:  # not known yet (set as cycles are tabulated), or never
+            return None
+        base = self._periodic_from
+        size, warmup = self._sizes[base], self._warmups[base]
+        if size + warmup > self._TABLE_LIMIT:
+            return None
+        self._table_start = self._cycle_starts[base]
+        self._table = self._values(np.arange(self._table_start, self._table_start + size + warmup, dtype=np.int64))
+        return self._table
+
+    def _values(self, events: Events) -> Values:
         if self.times is not None:
             events = np.minimum(events, self.duration)
         cycles, in_cycle = self.locate(events)

@@ -9,6 +9,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -38,9 +39,11 @@ def builders(draw: Any) -> Builder:
     """A scheduler of the family on a given optimizer: a cyclical one, a piecewise one, or a concat of them."""
     choice = draw(st.sampled_from(["cosine", "linear", "triangle", "piecewise", "concat"]))
     if choice == "cosine":
-        return cyclical_builder(ps.CosineAnnealingScheduler, draw(cyclical_kwargs()), num_cycles=draw(
-            st.one_of(st.none(), st.integers(1, 4))
-        ))
+        return cyclical_builder(
+            ps.CosineAnnealingScheduler,
+            draw(cyclical_kwargs()),
+            num_cycles=draw(st.one_of(st.none(), st.integers(1, 4))),
+        )
     if choice == "linear":
         return cyclical_builder(ps.LinearCyclicalScheduler, draw(cyclical_kwargs()), monotonic=True)
     if choice == "triangle":
@@ -211,3 +214,12 @@ def test_tensor_lr_is_updated_in_place() -> None:
         scheduler(None)
         assert optimizer.param_groups[0]["lr"] is lr
         assert float(lr) == expected
+
+
+@given(kwargs=cyclical_kwargs(), start=st.integers(0, 600), count=st.integers(1, 300))
+def test_cycle_table_gives_the_general_paths_bits(kwargs: dict[str, Any], start: int, count: int) -> None:
+    """Identical cycles are served from a one-cycle table; it must hold exactly the general path's values."""
+    schedule = ps.CosineAnnealingScheduler(Holder(), "lr", **kwargs).schedule
+    schedule.values(np.arange(0, 1000, dtype=np.int64))  # lets the cycles reach their fixed point
+    events = np.arange(start, start + count, dtype=np.int64)
+    assert schedule.values(events).tolist() == schedule._values(events).tolist()
