@@ -35,7 +35,7 @@ def to_node(schedule: str | ast.Node | Mapping[str, Any]) -> ast.Node:
     if isinstance(schedule, ast.Schedule):
         return ast.check_root(schedule.root)
     if isinstance(schedule, ast._Node):
-        return ast.check_root(schedule)  # type: ignore[arg-type]
+        return ast.check_root(schedule)
     raise TypeError(f"a schedule is text, an AST node or a mapping, not {type(schedule).__name__}")
 
 
@@ -65,7 +65,8 @@ class _Resolver:
 
     def schedule(self, node: ast.Node) -> pure.Schedule:
         """The pure schedule of a node (dispatch on its kind: one dict lookup, no isinstance chain)."""
-        return _RESOLVERS[node.kind](self, node)
+        schedule: pure.Schedule = _RESOLVERS[node.kind](self, node)
+        return schedule
 
     def constant(self, node: Any) -> pure.Schedule:
         return pure.Constant(node.value)
