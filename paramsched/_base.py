@@ -346,7 +346,13 @@ class _Scheduled(ParamScheduler):
 
     @event_index.setter
     def event_index(self, value: int) -> None:
-        self._position = int(value)
+        self._move_to(int(value))
+
+    def _move_to(self, position: int) -> None:
+        """Jump to `position`; the block is dropped, so the hot path never sees a position before it."""
+        self._position = position
+        self._block = []
+        self._block_start = position
 
     def _refill(self) -> list[float]:
         start = self._position
@@ -366,12 +372,10 @@ class _Scheduled(ParamScheduler):
         return self._block
 
     def get_param(self) -> float:
-        offset = self._position - self._block_start
-        block = self._block
-        if not 0 <= offset < len(block):
-            block = self._refill()
-            offset = 0
-        return block[offset]
+        try:
+            return self._block[self._position - self._block_start]
+        except IndexError:
+            return self._refill()[0]
 
     @property
     def param_group_index(self) -> int | None:
@@ -383,19 +387,18 @@ class _Scheduled(ParamScheduler):
 
     def __call__(self, engine: Any | None = None, name: str | None = None) -> None:
         # the hot path: one list lookup per event; everything else happens once per block
+        # (positions only move forward here, and _move_to drops the block, so the index is never negative)
         position = self._position
-        offset = position - self._block_start
-        block = self._block
-        if offset >= len(block) or offset < 0:
-            block = self._refill()
-            offset = 0
-        value = block[offset]
+        try:
+            value = self._block[position - self._block_start]
+        except IndexError:
+            value = self._refill()[0]
         key = self.param_name
         groups = self.optimizer.param_groups
         if self._target_index is not None:
             groups = [groups[self._target_index]]
         for group in groups:
-            if group.get(key).__class__ is float:
+            if type(group.get(key)) is float:
                 group[key] = value
             else:
                 _assign(group, key, value)
@@ -474,7 +477,7 @@ class _Scheduled(ParamScheduler):
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
         """Restore a state; a malformed or foreign one raises StateDictError and changes nothing."""
         position = self._check_state(state_dict)
-        self._position = position
+        self._move_to(position)
         self._save_history = state_dict["save_history"]
 
 

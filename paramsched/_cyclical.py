@@ -131,9 +131,9 @@ class CyclicalScheduler(_Scheduled):
     @event_index.setter
     def event_index(self, value: int) -> None:
         if not hasattr(self, "_cyclic"):
-            self._position = int(value)
+            self._move_to(int(value))
         else:
-            self._position = self._cyclic.cycle_start(int(self._current("cycle"))) + int(value)
+            self._move_to(self._cyclic.cycle_start(int(self._current("cycle"))) + int(value))
 
     @property
     def cycle(self) -> int:
