@@ -1,4 +1,4 @@
-"""The README's Python examples run as written (in one namespace, top to bottom)."""
+"""The README's quick start runs as written (its Python blocks, in one namespace, top to bottom)."""
 
 from __future__ import annotations
 
@@ -10,16 +10,23 @@ import pytest
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
-def python_blocks() -> list[str]:
-    return re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.DOTALL)
+def section(title: str) -> str:
+    text = README.read_text(encoding="utf-8")
+    start = text.index(f"\n## {title}\n")
+    end = text.find("\n## ", start + 1)
+    return text[start:end]
 
 
-def test_readme_has_examples() -> None:
-    assert len(python_blocks()) >= 3
+def python_blocks(text: str) -> list[str]:
+    return re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
 
 
-def test_readme_python_examples_run() -> None:
+def test_quick_start_has_examples() -> None:
+    assert len(python_blocks(section("Quick start"))) >= 3
+
+
+def test_quick_start_runs() -> None:
     pytest.importorskip("torch")
     namespace: dict[str, object] = {"__name__": "readme"}
-    for block in python_blocks():
+    for block in python_blocks(section("Quick start")):
         exec(compile(block, str(README), "exec"), namespace)  # noqa: S102 - our own README, not user text
