@@ -1,6 +1,6 @@
 """Draws the small plots of the README's language reference: one PNG per example, from the library itself.
 
-    python docs/make_plots.py        # writes docs/img/*.png
+python docs/make_plots.py        # writes docs/img/*.png
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-import paramsched as ps  # noqa: E402
+import paramsched as ps
 
 EXAMPLES: dict[str, tuple[str, int]] = {
     "constant": ("0.1", 100),

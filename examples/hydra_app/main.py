@@ -11,8 +11,7 @@ import hydra
 from hydra.utils import instantiate
 from omegaconf import DictConfig
 
-from paramsched import compile_config
-from paramsched import register_resolvers
+from paramsched import compile_config, register_resolvers
 
 register_resolvers()  # before Hydra composes the config: ${schedule:...}, ${schedule_value:...}
 
