@@ -107,21 +107,5 @@ def _plain(schedule: Any) -> Any:
     return _text(schedule)
 
 
-def scheduler_factory(
-    schedule: str | ast.Node | Mapping[str, Any],
-    param_name: str = "lr",
-    *,
-    param_group_index: int | None = None,
-    save_history: bool = False,
-    total: int | None = None,
-    steps_per_epoch: int | None = None,
-) -> SchedulerFactory:
-    """A `_target_` for Hydra: the schedule is checked at instantiation; the optimizer is given later."""
-    return SchedulerFactory(
-        schedule,
-        param_name,
-        param_group_index=param_group_index,
-        save_history=save_history,
-        total=total,
-        steps_per_epoch=steps_per_epoch,
-    )
+# A `_target_` for Hydra: the schedule is checked at instantiation; the optimizer is given later.
+scheduler_factory = SchedulerFactory
