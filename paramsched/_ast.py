@@ -17,11 +17,12 @@ import math
 import sys
 from collections.abc import Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeVar, Union, cast
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     RootModel,
@@ -42,6 +43,7 @@ from paramsched._exceptions import (
     UnitError,
     UnknownNameError,
 )
+from paramsched._scanner import DURATION_TEXT, NUMBER
 
 __all__ = [
     "KINDS",
@@ -52,6 +54,7 @@ __all__ = [
     "Constant",
     "Cosine",
     "Duration",
+    "DurationInput",
     "Exp",
     "Extent",
     "Extremum",
@@ -70,6 +73,7 @@ __all__ = [
     "Then",
     "Triangle",
     "Warmup",
+    "build",
     "check_root",
     "format_number",
     "json_schema",
@@ -123,6 +127,11 @@ def _exact(amount: float) -> Decimal:
     return Decimal(repr(amount))
 
 
+def _plain_amount(amount: float) -> float:
+    """-0.0 + 0.0 is 0.0: "-0 events" prints and compares as 0."""
+    return amount + 0.0
+
+
 def _raising_schedule_errors(self: BaseModel, /, **data: Any) -> None:
     """`__init__` of the AST models: direct construction raises ScheduleError subclasses, like `load`."""
     try:
@@ -151,15 +160,23 @@ class Duration(BaseModel):
     @field_validator("amount", mode="after")
     @classmethod
     def _no_negative_zero(cls, amount: float) -> float:
-        return amount + 0.0  # -0.0 + 0.0 is 0.0: "-0 events" prints and compares as 0
+        return _plain_amount(amount)
 
     @model_validator(mode="after")
-    def _check(self) -> Duration:
-        if self.amount < 0:
+    def _validate_duration(self) -> Duration:
+        self._settle()
+        return self
+
+    def _settle(self) -> None:
+        """The checks of a duration whose fields are typed and normalised (by validation or by `build`)."""
+        amount = self.amount
+        if amount < 0:
             raise _problem(ScheduleArgumentError, f"a duration must not be negative, got {self}", "amount")
         factor = _EVENT_FACTORS.get(self.unit)
         if factor is not None:
-            events = _exact(self.amount) * factor
+            if factor == 1 and amount.is_integer() and amount <= MAX_EVENTS:
+                return  # whole events within the limit: the exact checks below would pass
+            events = _exact(amount) * factor
             if events != events.to_integral_value():
                 raise _problem(
                     ScheduleArgumentError,
@@ -168,7 +185,6 @@ class Duration(BaseModel):
                 )
             if events > MAX_EVENTS:
                 raise _problem(LimitError, f"a duration of {self} is more than 10**15 events", "amount")
-        return self
 
     def __str__(self) -> str:
         return format_number(self.amount) + self.unit
@@ -204,6 +220,43 @@ class Duration(BaseModel):
         return events
 
 
+def _short_duration(value: object) -> object:
+    """In a mapping, a duration may be a number of events (`5`) or text (`"10k"`, `"3ep"`, `"5%"`)."""
+    if isinstance(value, bool):
+        return value  # not a number here either: refused as a Duration
+    if isinstance(value, (int, float)):
+        return {"amount": value}
+    if isinstance(value, str):
+        match = DURATION_TEXT.fullmatch(value)
+        if match is None:
+            raise ScheduleArgumentError(
+                f"a duration is a number of events or text like '500', '10k', '2M', '3ep' or '5%', got {value!r}"
+            )
+        sign, number, unit = match.groups()
+        return {"amount": float(sign + number), "unit": unit or ""}
+    return value
+
+
+_DURATION_NUMBER = Annotated[float, Field(ge=0, description="a whole number of events")]
+_DURATION_STRING = Annotated[
+    str,
+    Field(
+        pattern=f"^{NUMBER}(k|M|ep|%)?$",
+        description="a number with an optional unit: k (x1,000), M (x1,000,000), ep (epochs), % (of the run)",
+        examples=["500", "10k", "2M", "3ep", "5%"],
+    ),
+]
+
+DurationInput = Annotated[
+    Duration,
+    BeforeValidator(
+        _short_duration,
+        json_schema_input_type=Union[_DURATION_NUMBER, _DURATION_STRING, Duration],  # noqa: UP007
+    ),
+]
+"""A Duration field: in a mapping, the full `{"kind": "duration", ...}` form, a number or a string."""
+
+
 def _check_setting(name: str, value: object, *, minimum: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise ScheduleArgumentError(f"`{name}` must be a whole number ≥ {minimum}, got {value!r}")
@@ -237,15 +290,27 @@ class _Node(BaseModel):
     def _validate_node(self) -> _Node:
         if self.__pydantic_private__ is not None:
             return self  # pydantic reruns after-validators on nodes passed in as fields: checked already
+        self._settle()
+        return self
+
+    def _settle(self) -> None:
+        """Every check of a node whose fields are typed and normalised, by validation or by `build`.
+
+        The one place the structural rules run; it also records the node's depth and extent.
+        """
         self._check_warmup_children()
         self._check()
-        depth = 1 + max((_depth(child) for child in self.children()), default=0)
+        depth = 0
+        for child in self.children():
+            child_depth = _depth(child)
+            if child_depth > depth:
+                depth = child_depth
+        depth += 1
         if depth > MAX_DEPTH:
             raise _problem(LimitError, f"the schedule is nested more than {MAX_DEPTH} levels deep")
         # Stored where pydantic keeps private attributes, without declaring any: declared private
         # attributes cost more to initialise than the whole node. Equal nodes get equal facts.
         object.__setattr__(self, "__pydantic_private__", {"depth": depth, "extent": self._own_extent()})
-        return self
 
     def _check_warmup_children(self) -> None:
         for child in self.children():
@@ -299,7 +364,7 @@ class Const(_Node):
     kind: Literal["const"] = "const"
     call_name: ClassVar[str] = "const"
     value: Real
-    duration: Duration
+    duration: DurationInput
 
     def _own_extent(self) -> Extent:
         return _span(self.duration)
@@ -310,7 +375,7 @@ class _Ranged(_Node):
 
     start: Real
     end: Real
-    duration: Duration
+    duration: DurationInput
 
     def _own_extent(self) -> Extent:
         return _span(self.duration)
@@ -406,7 +471,7 @@ class Rsqrt(_Node):
     kind: Literal["rsqrt"] = "rsqrt"
     call_name: ClassVar[str] = "rsqrt"
     value: Real
-    timescale: Duration
+    timescale: DurationInput
 
     def _check(self) -> None:
         if self.timescale.amount == 0:
@@ -422,7 +487,7 @@ class Step(_Node):
     kind: Literal["step"] = "step"
     call_name: ClassVar[str] = "step"
     value: Real
-    every: Duration
+    every: DurationInput
     gamma: Real
 
     def _check(self) -> None:
@@ -459,7 +524,7 @@ class MultiStep(_Node):
     kind: Literal["multistep"] = "multistep"
     call_name: ClassVar[str] = "multistep"
     value: Real
-    at: tuple[Duration, ...]
+    at: tuple[DurationInput, ...]
     gamma: Real
 
     def _check(self) -> None:
@@ -476,7 +541,7 @@ class Piecewise(_Node):
 
     kind: Literal["piecewise"] = "piecewise"
     call_name: ClassVar[str] = "piecewise"
-    points: tuple[tuple[Duration, Real], ...]
+    points: tuple[tuple[DurationInput, Real], ...]
 
     def _check(self) -> None:
         if not self.points:
@@ -497,7 +562,7 @@ class Repeat(_Node):
     cycle_mult: Real = 1.0
     start_mult: Real = 1.0
     end_mult: Real = 1.0
-    warmup: Duration = _NO_WARMUP
+    warmup: DurationInput = _NO_WARMUP
 
     def children(self) -> tuple[Node, ...]:
         return (self.body,)
@@ -539,7 +604,7 @@ class Warmup(_Node):
 
     kind: Literal["warmup"] = "warmup"
     call_name: ClassVar[str] = "warmup"
-    duration: Duration
+    duration: DurationInput
     start: Real = 0.0
 
     def _own_extent(self) -> Extent:
@@ -558,13 +623,7 @@ class Then(_Node):
     @field_validator("parts", mode="after")
     @classmethod
     def _flatten(cls, parts: tuple[Node, ...]) -> tuple[Node, ...]:
-        """`(A then B) then C` is the same schedule as `A then B then C`: keep one canonical form."""
-        if not any(isinstance(part, Then) for part in parts):
-            return parts
-        flat: list[Node] = []
-        for part in parts:
-            flat.extend(part.parts if isinstance(part, Then) else (part,))
-        return tuple(flat)
+        return _flat_parts(parts)
 
     def _check_warmup_children(self) -> None:
         last = len(self.parts) - 1
@@ -609,6 +668,16 @@ class Then(_Node):
 
     def _own_extent(self) -> Extent:
         return "infinite" if _extent(self.parts[-1]) == "infinite" else "finite"
+
+
+def _flat_parts(parts: tuple[Node, ...]) -> tuple[Node, ...]:
+    """`(A then B) then C` is the same schedule as `A then B then C`: keep one canonical form."""
+    if not any(isinstance(part, Then) for part in parts):
+        return parts
+    flat: list[Node] = []
+    for part in parts:
+        flat.extend(part.parts if isinstance(part, Then) else (part,))
+    return tuple(flat)
 
 
 class BinaryOp(_Node):
@@ -704,6 +773,59 @@ KINDS: tuple[str, ...] = tuple(MODEL_BY_KIND)
 
 for _model in _MODELS:
     _model.model_rebuild()
+
+
+# --- trusted construction --------------------------------------------------------------------------------
+
+_REQUIRED: Any = object()
+_set = object.__setattr__
+_new = object.__new__
+
+
+def _trusted_recipe(model: type[BaseModel]) -> tuple[dict[str, Any], tuple[tuple[str, Any], ...]]:
+    """The defaults of `model` (in field order) and its after field validators, taken from pydantic itself.
+
+    So `build` applies exactly the normalisations validation applies (`Duration.amount` drops the sign of
+    zero, `Then.parts` is flattened), and nothing else. Models with other kinds of field validators
+    would need more than this: refuse them here rather than build them wrongly.
+    """
+    template = {name: _REQUIRED if info.is_required() else info.default for name, info in model.model_fields.items()}
+    normalisers: list[tuple[str, Any]] = []
+    for name, decorator in model.__pydantic_decorators__.field_validators.items():
+        if decorator.info.mode != "after":  # pragma: no cover - a guard for future models
+            raise TypeError(f"build() cannot apply the {decorator.info.mode} validator {name} of {model.__name__}")
+        normalisers.extend((field, getattr(model, name)) for field in decorator.info.fields)
+    return template, tuple(normalisers)
+
+
+_RECIPES: dict[type[BaseModel], tuple[dict[str, Any], tuple[tuple[str, Any], ...]]] = {
+    model: _trusted_recipe(model) for model in (*_MODELS, cast(type[BaseModel], Duration))
+}
+
+_Built = TypeVar("_Built", bound=BaseModel)
+
+
+def build(model: type[_Built], fields: dict[str, Any]) -> _Built:
+    """A node (or Duration) from `fields` that already have their validated types: a fast `model(**fields)`.
+
+    For the fast parser, whose values are finite floats, Durations, nodes, tuples and the literal strings
+    of `op`, `fn` and `unit`, so pydantic's type checks could only confirm them. The normalising field
+    validators and the structural checks (`_settle`, the same code the model validators run) do run, and
+    raise the same ScheduleError subclass and message as validation would (without the field path). The
+    result equals, hashes, dumps and unparses exactly as the validated model.
+    """
+    template, normalisers = _RECIPES[model]
+    values = template.copy()
+    values.update(fields)
+    for field, normalise in normalisers:
+        values[field] = normalise(values[field])
+    node = _new(model)  # BaseModel has no __new__ of its own
+    _set(node, "__dict__", values)
+    _set(node, "__pydantic_fields_set__", set(fields))
+    _set(node, "__pydantic_extra__", None)
+    _set(node, "__pydantic_private__", None)
+    node._settle()  # type: ignore[attr-defined]  # every model in _RECIPES has one
+    return node
 
 
 class Schedule(RootModel[Node]):

@@ -463,6 +463,8 @@ class _Scheduled(ParamScheduler):
                 f"but this scheduler runs {self._source!r}"
             )
         for key, value in expected.items():
+            if key not in state_dict:
+                raise StateDictError(f"{owner}.load_state_dict: required state attribute {key!r} is absent")
             if key == "save_history":
                 if not isinstance(state_dict[key], bool):
                     raise StateDictError(f"{owner}.load_state_dict: 'save_history' should be a bool")

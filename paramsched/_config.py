@@ -338,10 +338,9 @@ class ConfigScheduler:
                     f"(it has {sorted(map(str, state_dict))})"
                 )
         version = state_dict["paramsched_config"]
-        if not isinstance(version, int) or isinstance(version, bool) or version > CONFIG_STATE_FORMAT:
-            raise StateDictError(
-                f"ConfigScheduler.load_state_dict: unknown config state format {version!r}; upgrade paramsched"
-            )
+        if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= CONFIG_STATE_FORMAT:
+            hint = "; upgrade paramsched" if isinstance(version, int) and version > CONFIG_STATE_FORMAT else ""
+            raise StateDictError(f"ConfigScheduler.load_state_dict: unknown config state format {version!r}{hint}")
         sources, states = state_dict["schedules"], state_dict["schedulers"]
         if not isinstance(sources, Mapping) or not isinstance(states, Mapping):
             raise StateDictError("ConfigScheduler.load_state_dict: 'schedules' and 'schedulers' are mappings")

@@ -42,6 +42,7 @@ from paramsched._ast import (
     Then,
     Triangle,
     Warmup,
+    build,
     check_root,
     failure_details,
 )
@@ -54,8 +55,9 @@ from paramsched._exceptions import (
     UnknownNameError,
 )
 from paramsched._grammar import schedule_parser
+from paramsched._scanner import split_duration, tokenize
 
-__all__ = ["MAX_BRACKET_DEPTH", "MAX_TEXT_LENGTH", "MAX_TOKENS", "parse"]
+__all__ = ["MAX_BRACKET_DEPTH", "MAX_TEXT_LENGTH", "MAX_TOKENS", "fast_parse", "parse", "parse_with_lark"]
 
 MAX_TEXT_LENGTH = 100_000
 """Longest schedule text, in characters; longer text raises LimitError before parsing."""
@@ -73,16 +75,43 @@ _TOKEN = re.compile(r"[0-9.][0-9_.]*(?:[eE][+-]?[0-9]+)?[A-Za-z%]*|[A-Za-z_][A-Z
 
 
 def parse(text: str) -> Node:
-    """The AST of a schedule text; raises a ScheduleError subclass, positioned in `text`, on any problem."""
+    """The AST of a schedule text; raises a ScheduleError subclass, positioned in `text`, on any problem.
+
+    The hand-written parser below takes every text it accepts; anything else (every error included)
+    goes to lark, whose grammar is the specification, so errors and their positions are lark's.
+    """
+    _check_limits(text)
+    node = fast_parse(text)
+    if node is not None:
+        return node
+    return _parse_checked(text)
+
+
+def parse_with_lark(text: str) -> Node:
+    """`parse` without the fast path: what the grammar and its transformer make of `text`."""
+    _check_limits(text)
+    return _parse_checked(text)
+
+
+def _check_limits(text: str) -> None:
+    """Type, length, token count and bracket depth, checked before either parser runs."""
     if not isinstance(text, str):
         raise ScheduleSyntaxError(f"a schedule must be text, got {type(text).__name__}")
     if len(text) > MAX_TEXT_LENGTH:
         raise LimitError(f"a schedule is at most {MAX_TEXT_LENGTH:,} characters long, got {len(text):,}")
-    tokens = len(_TOKEN.findall(text))
-    if tokens > MAX_TOKENS:
-        raise LimitError(f"a schedule has at most {MAX_TOKENS:,} tokens, got about {tokens:,}")
+    if len(text) > MAX_TOKENS:  # shorter text cannot have more tokens than characters
+        tokens = len(_TOKEN.findall(text))
+        if tokens > MAX_TOKENS:
+            raise LimitError(f"a schedule has at most {MAX_TOKENS:,} tokens, got about {tokens:,}")
     try:
         _check_brackets(text)
+    except _Located as located:
+        raise located.error.at(text, located.line, located.column) from None
+
+
+def _parse_checked(text: str) -> Node:
+    """The lark path, for text that passed `_check_limits`."""
+    try:
         if not text.strip():
             raise _Located(ScheduleSyntaxError("empty schedule; expected a number, a schedule or '('"), 1, 1)
         try:
@@ -108,22 +137,25 @@ class _Located(Exception):
         self.error, self.line, self.column = error, line, column
 
 
+_BRACKET = re.compile(r"[(\[)\]]")
+
+
 def _check_brackets(text: str) -> None:
+    if text.count("(") + text.count("[") <= MAX_BRACKET_DEPTH:
+        return  # cannot nest deeper than there are openings
     depth = 0
-    line, line_start = 1, 0
-    for index, character in enumerate(text):
-        if character in "([":
+    for match in _BRACKET.finditer(text):
+        if match.group() in "([":
             depth += 1
             if depth > MAX_BRACKET_DEPTH:
+                index = match.start()
+                line = text.count("\n", 0, index) + 1
+                column = index - (text.rfind("\n", 0, index) + 1) + 1
                 raise _Located(
-                    LimitError(f"brackets are nested more than {MAX_BRACKET_DEPTH} levels deep"),
-                    line,
-                    index - line_start + 1,
+                    LimitError(f"brackets are nested more than {MAX_BRACKET_DEPTH} levels deep"), line, column
                 )
-        elif character in ")]":
+        else:
             depth -= 1
-        elif character == "\n":
-            line, line_start = line + 1, index + 1
 
 
 # --- values flowing through the transformer ------------------------------------------------------------
@@ -343,7 +375,7 @@ class _Param:
 
 @dataclass(frozen=True)
 class _Signature:
-    model: Callable[..., Node]
+    model: type[Any]  # a node model
     positional: tuple[_Param, ...]
     keywords: tuple[_Param, ...] = ()
 
@@ -353,7 +385,7 @@ _RANGE = _Param("range", "range", "range")
 _DURATION = _Param("duration", "duration", "duration")
 
 
-def _ranged(model: Callable[..., Node], *keywords: _Param) -> _Signature:
+def _ranged(model: type[Any], *keywords: _Param) -> _Signature:
     return _Signature(model, (_RANGE, _DURATION), keywords)
 
 
@@ -689,3 +721,371 @@ def _syntax_error(text: str, error: UnexpectedInput) -> _Located:
         return _Located(ScheduleSyntaxError(message), line, column)
     line, column = _end_position(text)  # pragma: no cover - LALR raises only the two above
     return _Located(ScheduleSyntaxError("the schedule ends too early"), line, column)
+
+
+# --- the fast path ---------------------------------------------------------------------------------------
+#
+# A recursive-descent parser of the same grammar over the tokens of `_scanner.tokenize`, building nodes
+# with `build` (the AST's own normalisations and checks, without pydantic's type checks: every value here
+# already has its type). It only has to be right about what it accepts: anything it does not accept, and
+# any ScheduleError on the way, sends the text to lark, which finds the error and words it. It also leaves
+# deep nesting to lark, so its recursion stays far from Python's limit.
+
+_FAST_DEPTH = 40
+"""Deepest nesting of calls and brackets the fast parser takes (a few frames each); deeper goes to lark."""
+
+_NUMBER_START = frozenset("0123456789.")
+_NAME_START = frozenset("abcdefghijklmnopqrstuvwxyz")
+_DIGITS = frozenset("0123456789")
+_OPERATORS = frozenset("+-*/")
+_END = ""  # the token after the last one (twice, so that looking two ahead never runs off the end)
+
+
+class _Defer(Exception):
+    """The fast parser does not take this text: lark will."""
+
+
+class _FastDuration:
+    """A duration literal (`10k`, `-5`, `(3ep)`) on its way to a duration argument."""
+
+    __slots__ = ("amount", "unit")
+
+    def __init__(self, amount: float, unit: str) -> None:
+        self.amount = amount
+        self.unit = unit
+
+
+class _FastRange:
+    """`a -> b`, its ends as parsed."""
+
+    __slots__ = ("end", "start")
+
+    def __init__(self, start: object, end: object) -> None:
+        self.start = start
+        self.end = end
+
+
+# Values: a float is a number (never a literal any more: literals fold into `-` as they are parsed), a
+# list is `[...]`, a tuple `(a, b, ...)`; anything not of these types or the two above is a node.
+_NOT_NODES = (_FastDuration, _FastRange, list, tuple)
+
+
+def fast_parse(text: str) -> Node | None:
+    """The node of `text` by the hand-written parser, or None where it leaves the text to lark.
+
+    Where it returns a node, lark's path returns an equal one (tests/test_fast_parser.py checks this).
+    """
+    tokens = tokenize(text)
+    tokens += (_END, _END)
+    parser = _FastParser(tokens)
+    try:
+        value = parser.chain_rest(parser.sum(None))
+        if tokens[parser.pos] != _END:
+            return None
+        node: Node = check_root(_as_node(value))
+    except (_Defer, ScheduleError):
+        return None
+    return node
+
+
+def _fast_number(text: str) -> float:
+    value = float(text)
+    if value - value != 0.0:  # inf or nan (a number too large): lark's path names it
+        raise _Defer
+    return value
+
+
+def _as_node(value: object) -> Any:
+    if type(value) is float:
+        return build(Constant, {"value": value})
+    if isinstance(value, _NOT_NODES):
+        raise _Defer
+    return value
+
+
+def _fast_duration(value: object) -> Duration:
+    if type(value) is _FastDuration:
+        return build(Duration, {"amount": value.amount, "unit": value.unit})
+    if type(value) is float:
+        return build(Duration, {"amount": value, "unit": ""})
+    raise _Defer
+
+
+class _FastParser:
+    __slots__ = ("depth", "pos", "tokens")
+
+    def __init__(self, tokens: list[str]) -> None:
+        self.tokens = tokens
+        self.pos = 0
+        self.depth = 0
+
+    def chain_rest(self, first: object) -> object:
+        """`first (then sum)*`, with the first sum already parsed."""
+        tokens = self.tokens
+        if tokens[self.pos] != "then":
+            return first
+        parts: list[Any] = []
+        value = first
+        while True:
+            node = _as_node(value)
+            if type(node) is Then:
+                parts.extend(node.parts)
+            else:
+                parts.append(node)
+            if tokens[self.pos] != "then":
+                return build(Then, {"parts": tuple(parts)})
+            self.pos += 1
+            value = self.sum(None)
+
+    def sum(self, first: object) -> object:
+        """`product ((+|-) product)*` with `product: unary ((*|/) unary)*`, in one loop.
+
+        `first`, when given, is the already parsed first atom. Operators are left associative, and the
+        nodes are built in the order the LALR parser reduces them.
+        """
+        product = self.unary() if first is None else first
+        tokens = self.tokens
+        operator = tokens[self.pos]
+        if operator not in _OPERATORS:
+            return product  # most operands stand alone
+        total: object = None
+        pending = ""
+        while True:
+            if operator == "*" or operator == "/":
+                self.pos += 1
+                right = self.unary()
+                product = build(BinaryOp, {"op": operator, "left": _as_node(product), "right": _as_node(right)})
+            elif operator == "+" or operator == "-":
+                if pending:
+                    total = build(BinaryOp, {"op": pending, "left": _as_node(total), "right": _as_node(product)})
+                else:
+                    total = product
+                pending = operator
+                self.pos += 1
+                product = self.unary()
+            else:
+                break
+            operator = tokens[self.pos]
+        if pending:
+            return build(BinaryOp, {"op": pending, "left": _as_node(total), "right": _as_node(product)})
+        return product
+
+    def unary(self) -> object:
+        tokens = self.tokens
+        pos = self.pos
+        token = tokens[pos]
+        if token != "-":
+            if token and token[-1] in _DIGITS and token[0] in _NUMBER_START:  # a number, the usual operand
+                self.pos = pos + 1
+                return _fast_number(token)
+            return self.atom()
+        count = 0
+        while tokens[pos] == "-":
+            count += 1
+            pos += 1
+        self.pos = pos
+        token = tokens[pos]
+        value: object
+        if token and token[-1] in _DIGITS and token[0] in _NUMBER_START:  # a number literal: `-2` is -2
+            self.pos += 1
+            value = -_fast_number(token)
+            count -= 1
+        else:
+            value = self.atom()
+        if type(value) is _FastDuration:
+            amount = value.amount
+            for _ in range(count):
+                amount = -amount
+            return _FastDuration(amount, value.unit)
+        for _ in range(count):
+            value = build(Negate, {"operand": _as_node(value)})
+        return value
+
+    def atom(self) -> object:
+        tokens = self.tokens
+        token = tokens[self.pos]
+        if not token:
+            raise _Defer
+        first = token[0]
+        if first in _NUMBER_START and token != ".":
+            self.pos += 1
+            if token[-1] in _DIGITS:
+                return _fast_number(token)
+            digits, unit = split_duration(token)
+            return _FastDuration(_fast_number(digits), unit)
+        if first in _NAME_START and token != "then":
+            if tokens[self.pos + 1] != "(":
+                raise _Defer
+            self.pos += 2
+            return self.call(token)
+        if token == "(":
+            self.depth += 1
+            if self.depth > _FAST_DEPTH:
+                raise _Defer
+            self.pos += 1
+            value = self.chain_rest(self.sum(None))
+            if tokens[self.pos] != ")":
+                raise _Defer
+            self.pos += 1
+            self.depth -= 1
+            return value
+        raise _Defer
+
+    def item(self) -> object:
+        """An argument, a list item or a tuple item: a chain, a range, a list or a tuple."""
+        tokens = self.tokens
+        token = tokens[self.pos]
+        first: object = None
+        if token == "(":  # a tuple, or a parenthesised chain that may go on: `(1) * 2 then 3`
+            self.depth += 1
+            if self.depth > _FAST_DEPTH:
+                raise _Defer
+            self.pos += 1
+            inner = self.item()
+            token = tokens[self.pos]
+            self.pos += 1
+            if token == ",":
+                items = [inner, self.item()]
+                while tokens[self.pos] == ",":
+                    self.pos += 1
+                    items.append(self.item())
+                if tokens[self.pos] != ")":
+                    raise _Defer
+                self.pos += 1
+                self.depth -= 1
+                return tuple(items)
+            if token != ")" or isinstance(inner, (_FastRange, list, tuple)):
+                raise _Defer  # `(a -> b)`, `([1])`, `((1, 2))` are not chains
+            self.depth -= 1
+            first = inner
+        elif token == "[":
+            self.depth += 1
+            if self.depth > _FAST_DEPTH:
+                raise _Defer
+            self.pos += 1
+            listed: list[object] = []
+            if tokens[self.pos] != "]":
+                listed.append(self.item())
+                while tokens[self.pos] == ",":
+                    self.pos += 1
+                    listed.append(self.item())
+            if tokens[self.pos] != "]":
+                raise _Defer
+            self.pos += 1
+            self.depth -= 1
+            return listed
+        value = self.sum(first)
+        if tokens[self.pos] in ("->", "→"):
+            self.pos += 1
+            return _FastRange(value, self.sum(None))
+        return self.chain_rest(value)
+
+    def call(self, name: str) -> object:
+        """The arguments of `name(`, up to and with the closing `)`, and the node they make."""
+        self.depth += 1
+        if self.depth > _FAST_DEPTH:
+            raise _Defer
+        tokens = self.tokens
+        positional: list[object] = []
+        keywords: list[tuple[str, object]] = []
+        if tokens[self.pos] == ")":
+            self.pos += 1
+        else:
+            while True:
+                token = tokens[self.pos]
+                if tokens[self.pos + 1] == "=" and token and token[0] in _NAME_START and token != "then":
+                    self.pos += 2
+                    keywords.append((token, self.item()))
+                elif keywords:
+                    raise _Defer  # a positional argument after a keyword
+                else:
+                    positional.append(self.item())
+                separator = tokens[self.pos]
+                self.pos += 1
+                if separator == ")":
+                    break
+                if separator != ",":
+                    raise _Defer
+        self.depth -= 1
+        return _fast_call(name, positional, keywords)
+
+
+_KEYWORD_PARAMS: dict[str, dict[str, _Param]] = {
+    function: {param.name: param for param in signature.keywords} for function, signature in _SIGNATURES.items()
+}
+
+
+def _needed(signature: _Signature) -> tuple[int, tuple[str, ...]]:
+    """How many positional arguments a call needs (the required ones come first), and which keywords."""
+    required = [param.required for param in signature.positional]
+    count = required.index(False) if False in required else len(required)
+    assert not any(required[count:])
+    return count, tuple(param.name for param in signature.keywords if param.required)
+
+
+_NEEDED = {function: _needed(signature) for function, signature in _SIGNATURES.items()}
+
+
+def _fast_call(function: str, positional: list[object], keywords: list[tuple[str, object]]) -> object:
+    """The node of a call, binding arguments as `_call` does; anything `_call` would refuse defers."""
+    if function == "min" or function == "max":
+        if keywords:
+            raise _Defer
+        return build(Extremum, {"fn": function, "args": tuple([_as_node(value) for value in positional])})
+    if function == "piecewise":
+        if keywords:
+            raise _Defer
+        points: list[tuple[Duration, float]] = []
+        for point in positional:
+            if type(point) is not tuple or len(point) != 2 or type(point[1]) is not float:
+                raise _Defer
+            points.append((_fast_duration(point[0]), point[1]))
+        return build(Piecewise, {"points": tuple(points)})
+    signature = _SIGNATURES.get(function)
+    if signature is None or len(positional) > len(signature.positional):
+        raise _Defer
+    fields: dict[str, Any] = {}
+    for param, value in zip(signature.positional, positional, strict=False):
+        _fast_bind(param, value, fields)
+    given: set[str] = set()
+    if keywords:
+        by_name = _KEYWORD_PARAMS[function]
+        for name, value in keywords:
+            keyword_param = by_name.get(name)
+            if keyword_param is None or name in given:
+                raise _Defer
+            given.add(name)
+            _fast_bind(keyword_param, value, fields)
+    needed_positional, needed_keywords = _NEEDED[function]
+    if len(positional) < needed_positional:
+        raise _Defer
+    for name in needed_keywords:
+        if name not in given:
+            raise _Defer
+    return build(signature.model, fields)
+
+
+def _fast_bind(param: _Param, value: object, fields: dict[str, Any]) -> None:
+    """`_bind` for arguments it accepts."""
+    expects = param.expects
+    if expects == "range":
+        if type(value) is not _FastRange or type(value.start) is not float or type(value.end) is not float:
+            raise _Defer
+        fields["start"] = value.start
+        fields["end"] = value.end
+    elif expects == "number":
+        if type(value) is not float:
+            raise _Defer
+        fields[param.field] = value
+    elif expects == "duration":
+        fields[param.field] = _fast_duration(value)
+    elif expects == "schedule":
+        fields[param.field] = _as_node(value)
+    elif expects == "count":
+        if type(value) is not float or not value.is_integer():
+            raise _Defer
+        fields[param.field] = int(value)
+    else:  # a list of durations
+        if type(value) is not list:
+            raise _Defer
+        fields[param.field] = tuple([_fast_duration(item) for item in value])

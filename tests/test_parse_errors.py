@@ -400,3 +400,20 @@ def test_load_refuses_deep_mappings_without_recursion_error() -> None:
         data = {"kind": "negate", "operand": data}
     with pytest.raises(LimitError):
         load(data)
+
+
+@pytest.mark.parametrize(
+    ("duration", "cls", "words"),
+    [
+        ("10x", ScheduleArgumentError, "a duration is a number of events or text like '500', '10k'"),
+        ("-5", ScheduleArgumentError, "must not be negative, got -5 (at duration.amount)"),
+        ("2.5", ScheduleArgumentError, "whole number"),
+        ("1e999", NonFiniteValueError, "finite"),
+        (True, ScheduleArgumentError, "(at duration)"),
+        ([5], ScheduleArgumentError, "(at duration)"),
+    ],
+)
+def test_short_durations_in_mappings_are_checked(duration: object, cls: type[ScheduleError], words: str) -> None:
+    with pytest.raises(cls) as raised:
+        load({"kind": "const", "value": 1, "duration": duration})
+    assert words in str(raised.value)

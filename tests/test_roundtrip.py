@@ -45,3 +45,17 @@ def test_floats_keep_every_bit() -> None:
         assert node.kind == "constant"
         assert node.value == value
         assert str(node.value) == str(value)
+
+
+def test_mappings_may_write_durations_short() -> None:
+    """A Duration in a mapping: the full mapping, a number of events, or text with a unit (SPEC §3)."""
+    full = {"kind": "const", "value": 1, "duration": {"kind": "duration", "amount": 10, "unit": "k"}}
+    assert load({**full, "duration": "10k"}) == load(full) == parse("const(1, 10k)")
+    assert load({**full, "duration": 5}) == parse("const(1, 5)")
+    assert load({**full, "duration": " 3ep "}) == parse("const(1, 3ep)")
+    assert load({"kind": "multistep", "value": 1, "at": [5, "5%"], "gamma": 0.5}) == parse(
+        "multistep(1, at=[5, 5%], gamma=0.5)"
+    )
+    assert load({"kind": "piecewise", "points": [[0, 1], ["1_000", 0]]}) == parse("piecewise((0, 1), (1000, 0))")
+    body = {"kind": "cosine", "start": 1, "end": 0, "duration": "1k"}
+    assert load({"kind": "repeat", "body": body, "warmup": 2}) == parse("repeat(cosine(1 -> 0, 1k), warmup=2)")
