@@ -11,6 +11,7 @@ to the last bit or two (numpy's vectorised cos/exp may differ from `math` in the
 
 from __future__ import annotations
 
+import itertools
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
@@ -438,7 +439,7 @@ class Concat(Schedule):
         if len(durations) != len(parts) - 1:
             raise ValueError("Concat needs one duration for every part but the last")
         self.parts = tuple(parts)
-        self.starts = np.concatenate([[0], np.cumsum(np.asarray(durations, dtype=np.int64))])
+        self.starts = np.array([0, *itertools.accumulate(durations)], dtype=np.int64)
         self.duration = float(self.starts[-1]) + parts[-1].duration
 
     def values(self, events: Events) -> Values:
