@@ -1016,6 +1016,8 @@ def _json_mapping(text: str) -> object:
         return json.loads(text)
     except json.JSONDecodeError as error:
         raise ScheduleSyntaxError(f"invalid JSON: {error.msg}").at(text, error.lineno, error.colno) from None
+    except ValueError as error:  # e.g. Python's limit on the digits of an integer
+        raise LimitError(f"invalid JSON: {error}") from None
 
 
 if __name__ == "__main__":  # `python -m paramsched._ast` prints the JSON Schema

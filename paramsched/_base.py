@@ -37,6 +37,11 @@ def _default_event(name: str) -> Any:
     return getattr(Events, name)
 
 
+def public_name(obj: object) -> str:
+    """The name of the first public class of `obj` (a private specialisation reads as its public parent)."""
+    return next(cls.__name__ for cls in type(obj).__mro__ if not cls.__name__.startswith("_"))
+
+
 def _record_history(engine: Any, name: str, values: list[Any]) -> None:
     state = engine.state
     if getattr(state, "param_history", None) is None:
@@ -140,9 +145,9 @@ class BaseParamScheduler(metaclass=ABCMeta):
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
         """Restore a state; checks every key before changing anything."""
         require_mapping(state_dict)
-        require_keys(state_dict, self._state_attrs, type(self).__name__)
+        require_keys(state_dict, self._state_attrs, public_name(self))
         if "event_index" in state_dict:
-            require_event_index(state_dict["event_index"], "event_index", type(self).__name__)
+            require_event_index(state_dict["event_index"], "event_index", public_name(self))
         for name in self._state_attrs:
             value = state_dict[name]
             target = getattr(self, name)
@@ -235,7 +240,7 @@ class ParamScheduler(BaseParamScheduler):
         key = self.param_name
         if isinstance(value, list):
             if len(value) != len(groups):
-                raise ValueError(f"{type(self).__name__}: got {len(value)} values for {len(groups)} param groups")
+                raise ValueError(f"{public_name(self)}: got {len(value)} values for {len(groups)} param groups")
             for group, item in zip(groups, value, strict=True):
                 _assign(group, key, item)
         else:
@@ -315,7 +320,8 @@ class _Scheduled(ParamScheduler):
     def evaluate(self, num_events: int, start: int = 0) -> np.ndarray[Any, np.dtype[np.float64]]:
         """Values for events start .. start+num_events-1, without touching any state."""
         events = np.arange(start, start + num_events, dtype=np.int64)
-        result = self.schedule.values(events)
+        with np.errstate(all="ignore"):  # a non-finite value is reported below, with its event
+            result = self.schedule.values(events)
         bad = first_non_finite(result)
         if bad is not None:
             raise NonFiniteValueError(
@@ -336,7 +342,7 @@ class _Scheduled(ParamScheduler):
         self._source_text = text
 
     def _describe(self) -> str:
-        return f"schedule '{self._source}'" if self._source else type(self).__name__
+        return f"schedule '{self._source}'" if self._source else public_name(self)
 
     # -- stepping -------------------------------------------------------------------------------
 
@@ -357,7 +363,8 @@ class _Scheduled(ParamScheduler):
     def _refill(self) -> list[float]:
         start = self._position
         events = np.arange(start, start + self._block_size, dtype=np.int64)
-        values = self.schedule.values(events)
+        with np.errstate(all="ignore"):  # a non-finite value is reported below, with its event
+            values = self.schedule.values(events)
         bad = first_non_finite(values)
         if bad is not None:
             if bad == 0:
@@ -421,7 +428,7 @@ class _Scheduled(ParamScheduler):
         return {"event_index": position}
 
     def _position_from_state(self, state_dict: Mapping[str, Any]) -> int:
-        return require_event_index(state_dict["event_index"], "event_index", type(self).__name__)
+        return require_event_index(state_dict["event_index"], "event_index", public_name(self))
 
     def _state_at(self, position: int) -> dict[str, Any]:
         derived = self._attributes_at(position)
@@ -441,7 +448,7 @@ class _Scheduled(ParamScheduler):
 
     def _check_state(self, state_dict: Mapping[str, Any]) -> int:
         """The position a state stands for, after checking it belongs to this scheduler."""
-        owner = type(self).__name__
+        owner = public_name(self)
         require_mapping(state_dict)
         keys = list(self._state_attrs)
         if self._source is not None:

@@ -16,7 +16,7 @@ from . import _schedules as pure
 from ._base import CurveScheduler, ParamScheduler, _Scheduled
 from ._composite import ConcatScheduler
 from ._cyclical import CosineAnnealingScheduler, LinearCyclicalScheduler, PiecewiseLinear
-from ._exceptions import DurationError, NonFiniteValueError, ScheduleArgumentError
+from ._exceptions import DurationError, LimitError, NonFiniteValueError, ScheduleArgumentError
 from ._parse import parse
 from ._unparse import unparse
 
@@ -226,7 +226,8 @@ def evaluate(schedule: pure.Schedule, num_events: int, start: int = 0) -> npt.ND
     result = np.empty(num_events, dtype=np.float64)
     for begin in range(0, num_events, _CHUNK):
         stop = min(begin + _CHUNK, num_events)
-        values = schedule.values(np.arange(start + begin, start + stop, dtype=np.int64))
+        with np.errstate(all="ignore"):  # a non-finite value is reported below, with its event
+            values = schedule.values(np.arange(start + begin, start + stop, dtype=np.int64))
         bad = pure.first_non_finite(values)
         if bad is not None:
             raise NonFiniteValueError(
@@ -246,6 +247,8 @@ def simulate(
     """The values a compiled scheduler writes over `num_events` events, bit for bit, vectorised."""
     if isinstance(num_events, bool) or not isinstance(num_events, int) or num_events < 0:
         raise ScheduleArgumentError(f"num_events must be a whole number ≥ 0, got {num_events!r}")
+    if num_events > pure.MAX_EVENTS:
+        raise LimitError(f"num_events {num_events} is more than the limit of 10**15 events")
     node = to_node(schedule)
     try:
         return evaluate(_Resolver(total, steps_per_epoch).schedule(node), num_events)

@@ -21,6 +21,7 @@ from ._base import (
     _default_event,
     _Scheduled,
     plot_rows,
+    public_name,
     require_event_index,
     require_keys,
     require_mapping,
@@ -225,7 +226,7 @@ class ConcatScheduler(_Scheduled):
         return state
 
     def _position_from_state(self, state_dict: Mapping[str, Any]) -> int:
-        owner = type(self).__name__
+        owner = public_name(self)
         index = require_event_index(state_dict["_scheduler_index"], "_scheduler_index", owner)
         remaining = state_dict["_current_duration"]
         if isinstance(remaining, bool) or not isinstance(remaining, numbers.Integral):
@@ -251,7 +252,7 @@ class ConcatScheduler(_Scheduled):
 
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
         require_mapping(state_dict)
-        require_keys(state_dict, ["schedulers"], type(self).__name__)
+        require_keys(state_dict, ["schedulers"], public_name(self))
         states = state_dict["schedulers"]
         if not isinstance(states, Sequence) or len(states) != len(self.schedulers):
             count = len(states) if isinstance(states, Sequence) else type(states).__name__
@@ -265,8 +266,8 @@ class ConcatScheduler(_Scheduled):
         self._load_delegated(state_dict, states)
 
     def _load_delegated(self, state_dict: Mapping[str, Any], states: Sequence[Any]) -> None:
-        require_keys(state_dict, self._state_attrs, type(self).__name__)
-        index = require_event_index(state_dict["_scheduler_index"], "_scheduler_index", type(self).__name__)
+        require_keys(state_dict, self._state_attrs, public_name(self))
+        index = require_event_index(state_dict["_scheduler_index"], "_scheduler_index", public_name(self))
         if index >= len(self.schedulers):
             raise StateDictError(f"ConcatScheduler.load_state_dict: '_scheduler_index' {index} is out of range")
         backups = [s.state_dict() for s in self.schedulers]
@@ -389,7 +390,7 @@ class ParamGroupScheduler:
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
         """Restore every scheduler; if any part is refused, all stay as they were."""
         require_mapping(state_dict)
-        require_keys(state_dict, ["schedulers"], type(self).__name__)
+        require_keys(state_dict, ["schedulers"], public_name(self))
         states = state_dict["schedulers"]
         if not isinstance(states, Sequence) or len(states) != len(self.schedulers):
             count = len(states) if isinstance(states, Sequence) else type(states).__name__

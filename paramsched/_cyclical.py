@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ._base import _Scheduled, require_event_index
+from ._base import _Scheduled, public_name, require_event_index
 from ._exceptions import StateDictError
 from ._schedules import SHAPES, Cyclic, Piecewise, Schedule, ShapeFunction
 
@@ -109,7 +109,7 @@ class CyclicalScheduler(_Scheduled):
         }
 
     def _position_from_state(self, state_dict: Mapping[str, Any]) -> int:
-        owner = type(self).__name__
+        owner = public_name(self)
         cycle = require_event_index(state_dict["cycle"], "cycle", owner)
         index = require_event_index(state_dict["event_index"], "event_index", owner)
         if cycle > _MAX_EVENTS or index > _MAX_EVENTS:

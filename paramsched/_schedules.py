@@ -20,6 +20,8 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from ._exceptions import LimitError
+
 __all__ = [
     "SHAPES",
     "Binary",
@@ -43,6 +45,15 @@ Values = npt.NDArray[np.float64]
 ShapeFunction = Callable[[Values | float, Values | float, Values], Values]
 
 INFINITE: Final = math.inf
+MAX_EVENTS: Final = 10**15
+"""The longest finite schedule (and cycle) paramsched represents; longer ones are refused."""
+
+
+def _bounded(duration: float, what: str) -> float:
+    """A finite duration, checked against MAX_EVENTS (numpy's int64 event indices stay far from overflow)."""
+    if math.isfinite(duration) and duration > MAX_EVENTS:
+        raise LimitError(f"{what} lasts {duration:.4g} events, more than the limit of 10**15")
+    return duration
 
 
 class Schedule(ABC):
@@ -56,7 +67,8 @@ class Schedule(ABC):
 
     def value_at(self, event: int) -> float:
         """One value, computed exactly as `values` would (used off the hot path)."""
-        return float(self.values(np.array([event], dtype=np.int64))[0])
+        with np.errstate(all="ignore"):
+            return float(self.values(np.array([event], dtype=np.int64))[0])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -257,12 +269,16 @@ class Cyclic(Schedule):
             self.duration = INFINITE
         else:
             self._tabulate_cycles(times)
-            self.duration = self.cycle_start(times)
+            self.duration = _bounded(self.cycle_start(times), "a repeat")
 
     # -- cycle bookkeeping (shared with CyclicalScheduler's ignite-style state) -----------------
 
     def _next_cycle(self, size: int, warmup: int) -> tuple[int, int]:
-        return max(1, int(size * self.cycle_mult)), int(warmup * self.cycle_mult)
+        # a cycle longer than MAX_EVENTS is as good as endless: cap it (int() of an overflowed float fails)
+        return (
+            max(1, int(min(size * self.cycle_mult, MAX_EVENTS))),
+            int(min(warmup * self.cycle_mult, MAX_EVENTS)),
+        )
 
     def _tabulate_cycles(self, count: int) -> None:
         """Make sure cycles 0 .. count-1 are known (tabulated or in the periodic tail)."""
@@ -408,7 +424,7 @@ class Periodic(Schedule):
         self.body = body
         self.period = int(body.duration)
         self.times = times
-        self.duration = INFINITE if times is None else self.period * times
+        self.duration = INFINITE if times is None else _bounded(self.period * times, "a repeat")
 
     def values(self, events: Events) -> Values:
         local = events % self.period
@@ -439,8 +455,10 @@ class Concat(Schedule):
         if len(durations) != len(parts) - 1:
             raise ValueError("Concat needs one duration for every part but the last")
         self.parts = tuple(parts)
-        self.starts = np.array([0, *itertools.accumulate(durations)], dtype=np.int64)
-        self.duration = float(self.starts[-1]) + parts[-1].duration
+        starts = [0, *itertools.accumulate(durations)]
+        self.duration = _bounded(starts[-1] + parts[-1].duration, "a `then` chain")
+        _bounded(starts[-1], "a `then` chain")
+        self.starts = np.array(starts, dtype=np.int64)
 
     def values(self, events: Events) -> Values:
         result = np.empty(events.shape, dtype=np.float64)
