@@ -7,13 +7,15 @@ keys, so that `from paramsched import X` can replace `from ignite.handlers impor
 
 from __future__ import annotations
 
+import gc
 import math
 import numbers
 import sys
 from abc import ABCMeta, abstractmethod
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from copy import copy
+from operator import length_hint
 from typing import Any, ClassVar
 
 import numpy as np
@@ -35,6 +37,18 @@ def _default_event(name: str) -> Any:
             "attach() without an event needs pytorch-ignite: pip install pytorch-ignite (or pass the event explicitly)"
         ) from error
     return getattr(Events, name)
+
+
+def numbered_rows(values: list[float]) -> list[list[Any]]:
+    """ignite's `[[event, value], ...]` rows. The collector is paused meanwhile: the rows hold no cycles,
+    and its passes over hundreds of thousands of fresh lists would double the cost."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return list(map(list, enumerate(values)))
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def public_name(obj: object) -> str:
@@ -301,9 +315,9 @@ class _Scheduled(ParamScheduler):
         save_history: bool = False,
         param_group_index: int | None = None,
     ):
-        self._position = 0
-        self._block: list[float] = []
+        self._block: list[float] = []  # values of events _block_start, _block_start + 1, ...
         self._block_start = 0
+        self._upcoming: Iterator[float] = iter(self._block)  # the block's values not yet served
         self._block_size = 64
         self._source_text: str | None = None
         self._describe_source: Callable[[], str] | None = None
@@ -354,14 +368,24 @@ class _Scheduled(ParamScheduler):
     def event_index(self, value: int) -> None:
         self._move_to(int(value))
 
+    @property
+    def _position(self) -> int:
+        """Events served so far: the whole mutable state (derived from the block's iterator)."""
+        return self._block_start + len(self._block) - length_hint(self._upcoming)
+
+    @_position.setter
+    def _position(self, position: int) -> None:
+        self._move_to(position)
+
     def _move_to(self, position: int) -> None:
-        """Jump to `position`; the block is dropped, so the hot path never sees a position before it."""
-        self._position = position
+        """Jump to `position`; the block is dropped and recomputed from there on the next event."""
         self._block = []
         self._block_start = position
+        self._upcoming = iter(self._block)
 
-    def _refill(self) -> list[float]:
-        start = self._position
+    def _refill(self) -> float:
+        """Compute the next block from the current position and serve its first value."""
+        start = self._block_start + len(self._block)
         events = np.arange(start, start + self._block_size, dtype=np.int64)
         with np.errstate(all="ignore"):  # a non-finite value is reported below, with its event
             values = self.schedule.values(events)
@@ -375,14 +399,18 @@ class _Scheduled(ParamScheduler):
             values = values[:bad]
         self._block = values.tolist()
         self._block_start = start
+        self._upcoming = iter(self._block)
         self._block_size = min(self._block_size * 2, self._MAX_BLOCK)
-        return self._block
+        return next(self._upcoming)
 
     def get_param(self) -> float:
-        try:
-            return self._block[self._position - self._block_start]
-        except IndexError:
-            return self._refill()[0]
+        """The value the next call writes (nothing is consumed)."""
+        served = len(self._block) - length_hint(self._upcoming)
+        if served < len(self._block):
+            return self._block[served]
+        value = self._refill()
+        self._upcoming = iter(self._block)  # put the first value back
+        return value
 
     @property
     def param_group_index(self) -> int | None:
@@ -393,13 +421,11 @@ class _Scheduled(ParamScheduler):
         self._target_index = value
 
     def __call__(self, engine: Any | None = None, name: str | None = None) -> None:
-        # the hot path: one list lookup per event; everything else happens once per block
-        # (positions only move forward here, and _move_to drops the block, so the index is never negative)
-        position = self._position
+        # the hot path: the next value of the block; everything else happens once per block
         try:
-            value = self._block[position - self._block_start]
-        except IndexError:
-            value = self._refill()[0]
+            value = next(self._upcoming)
+        except StopIteration:
+            value = self._refill()
         key = self.param_name
         groups = self.optimizer.param_groups
         if self._target_index is not None:
@@ -411,7 +437,6 @@ class _Scheduled(ParamScheduler):
                 _assign(group, key, value)
         if self._save_history and engine:
             _record_history(engine, key if name is None else name, [_plain(g[key]) for g in groups])
-        self._position = position + 1
 
     @classmethod
     def simulate_values(cls, num_events: int, **scheduler_kwargs: Any) -> list[list[Any]]:
@@ -419,7 +444,7 @@ class _Scheduled(ParamScheduler):
         kwargs = {k: v for k, v in scheduler_kwargs.items() if k not in ("optimizer", "save_history")}
         scheduler = cls(optimizer=_ValuesOnly(str(kwargs.get("param_name", "lr"))), **kwargs)
         values = scheduler.evaluate(num_events)
-        return [[index, value] for index, value in enumerate(values.tolist())]
+        return numbered_rows(values.tolist())
 
     # -- state ----------------------------------------------------------------------------------
 

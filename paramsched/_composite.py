@@ -20,6 +20,7 @@ from ._base import (
     ParamScheduler,
     _default_event,
     _Scheduled,
+    numbered_rows,
     plot_rows,
     public_name,
     require_event_index,
@@ -305,7 +306,7 @@ class ConcatScheduler(_Scheduled):
             values = _joined(schedulers, durations).values(np.arange(num_events, dtype=np.int64)).tolist()
             groups = schedulers[0].optimizer_param_groups
             if names == [param_name] and len(groups) == 1:
-                return [[index, value] for index, value in enumerate(values)]
+                return numbered_rows(values)
             rows = []
             for index, value in enumerate(values):
                 row: list[Any] = [index]

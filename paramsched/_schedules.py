@@ -262,7 +262,8 @@ class Cyclic(Schedule):
         self._cycle_starts: list[int] = [0]
         self._sizes: list[int] = [cycle_size]
         self._warmups: list[int] = [warmup]
-        self._periodic_from: int | None = None
+        # with cycle_mult 1 every cycle has the same length from the start
+        self._periodic_from: int | None = 0 if cycle_mult == 1.0 else None
         self._start_values: Values = _NO_VALUES  # S_k and E_k, filled on first use
         self._end_values: Values = _NO_VALUES
         if times is None:
