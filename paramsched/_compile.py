@@ -16,8 +16,8 @@ from . import _schedules as pure
 from ._base import CurveScheduler, ParamScheduler, _Scheduled
 from ._composite import ConcatScheduler
 from ._cyclical import CosineAnnealingScheduler, LinearCyclicalScheduler, PiecewiseLinear
-from ._exceptions import DurationError, LimitError, NonFiniteValueError, ScheduleArgumentError
-from ._parse import parse
+from ._exceptions import DurationError, LimitError, NonFiniteValueError, ScheduleArgumentError, ScheduleError
+from ._parse import parse, parse_with_positions
 from ._unparse import unparse
 
 __all__ = ["compile", "resolve", "simulate", "to_node"]
@@ -206,6 +206,33 @@ _RESOLVERS: dict[str, Any] = {
 }
 
 
+class _TrailResolver(_Resolver):
+    """A resolver that remembers the nodes it is inside, to say where an error belongs."""
+
+    def __init__(self, total: int | None, steps_per_epoch: int | None) -> None:
+        super().__init__(total, steps_per_epoch)
+        self.trail: list[ast.Node] = []
+
+    def schedule(self, node: ast.Node) -> pure.Schedule:
+        self.trail.append(node)
+        result = super().schedule(node)
+        self.trail.pop()
+        return result
+
+
+def _locate(error: ScheduleError, text: str, total: int | None, steps_per_epoch: int | None) -> ScheduleError:
+    """`error`, found after parsing `text`, with the line and column of the innermost node it belongs to."""
+    node, positions = parse_with_positions(text)
+    resolver = _TrailResolver(total, steps_per_epoch)
+    try:
+        resolver.schedule(node)
+    except ScheduleError:
+        for inner in reversed(resolver.trail):
+            if id(inner) in positions:
+                return error.at(text, *positions[id(inner)])
+    return error
+
+
 def _quote(node: ast.Node) -> str:
     text = unparse(node)
     return f"`{text if len(text) <= 60 else text[:59] + '…'}`"
@@ -251,7 +278,13 @@ def simulate(
         raise LimitError(f"num_events {num_events} is more than the limit of 10**15 events")
     node = to_node(schedule)
     try:
-        return evaluate(_Resolver(total, steps_per_epoch).schedule(node), num_events)
+        resolved = _Resolver(total, steps_per_epoch).schedule(node)
+    except ScheduleError as error:
+        if isinstance(schedule, str) and error.line is None:
+            raise _locate(error, schedule, total, steps_per_epoch) from None
+        raise
+    try:
+        return evaluate(resolved, num_events)
     except NonFiniteValueError as error:
         raise NonFiniteValueError(f"{error.message} (schedule {_quote(node)})") from None
 
@@ -269,7 +302,12 @@ def compile(
     """A ParamScheduler that writes the schedule's value into `optimizer`'s `param_name` at every event."""
     node = to_node(schedule)
     resolver = _Resolver(total, steps_per_epoch)
-    scheduler = _Builder(resolver, optimizer, param_name, param_group_index, save_history).build(node)
+    try:
+        scheduler = _Builder(resolver, optimizer, param_name, param_group_index, save_history).build(node)
+    except ScheduleError as error:
+        if isinstance(schedule, str) and error.line is None:
+            raise _locate(error, schedule, total, steps_per_epoch) from None
+        raise
     scheduler._describe_source = lambda: unparse(node) + _units_note(total, steps_per_epoch)
     return scheduler
 

@@ -13,6 +13,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -91,6 +92,22 @@ def parse_with_lark(text: str) -> Node:
     """`parse` without the fast path: what the grammar and its transformer make of `text`."""
     _check_limits(text)
     return _parse_checked(text)
+
+
+_POSITIONS: ContextVar[dict[int, tuple[int, int]] | None] = ContextVar("positions", default=None)
+
+
+def parse_with_positions(text: str) -> tuple[Node, dict[int, tuple[int, int]]]:
+    """The lark path, also returning where each node starts (by `id`, valid while the node lives).
+
+    Only errors need positions, so the fast path keeps none: a compile error found after parsing (a unit
+    without `total`, a zero-length part) re-parses this way to point at its place in the text."""
+    positions: dict[int, tuple[int, int]] = {}
+    token = _POSITIONS.set(positions)
+    try:
+        return parse_with_lark(text), positions
+    finally:
+        _POSITIONS.reset(token)
 
 
 def _check_limits(text: str) -> None:
@@ -260,11 +277,15 @@ def _build(
 ) -> Node:
     """Construct a node; a validation error points at the argument it concerns, else at the call."""
     try:
-        return model(**fields)
+        node = model(**fields)
     except ScheduleError as error:
         message, path = failure_details(error)
         culprit = positions.get(path[:2]) or positions.get(path[:1]) or where
         raise _fail(type(error)(message), culprit) from None
+    recorder = _POSITIONS.get()
+    if recorder is not None:
+        recorder[id(node)] = _at(where)
+    return node
 
 
 def _number_token(token: Token) -> float:

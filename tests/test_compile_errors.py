@@ -1,0 +1,47 @@
+"""Errors found after parsing (units, zero-length parts, limits) still point at their place in the text."""
+
+from __future__ import annotations
+
+import pytest
+
+import paramsched as ps
+
+
+class Holder:
+    def __init__(self) -> None:
+        self.param_groups = [{"lr": 0.0}]
+
+
+CASES = [
+    # text, keyword arguments, error class, message start, line, column
+    ("linear(0 -> 0.1, 500) then\n  cosine(0.1 -> 0, 5%)", {}, ps.UnitError, "duration '5%' needs `total`", 2, 3),
+    ("warmup(2ep) then 0.1", {}, ps.UnitError, "duration '2ep' needs `steps_per_epoch`", 1, 1),
+    ("const(1, 0.4%) then 2", {"total": 100}, ps.DurationError, "a part before `then` lasts 0 events", 1, 1),
+    ("1 + 2 * repeat(linear(0 -> 1, 10), times=1e15)", {}, ps.LimitError, "a repeat lasts", 1, 9),
+]
+
+
+@pytest.mark.parametrize(("text", "kwargs", "error", "message", "line", "column"), CASES)
+@pytest.mark.parametrize("entry", ["compile", "simulate"])
+def test_compile_errors_name_line_and_column(
+    entry: str, text: str, kwargs: dict[str, int], error: type[ps.ScheduleError], message: str, line: int, column: int
+) -> None:
+    with pytest.raises(error) as raised:
+        if entry == "compile":
+            ps.compile(text, Holder(), **kwargs)
+        else:
+            ps.simulate(text, 3, **kwargs)
+    assert raised.value.message.startswith(message)
+    assert (raised.value.line, raised.value.column) == (line, column)
+    shown = str(raised.value).splitlines()
+    assert shown[-1] == "    " + " " * (column - 1) + "^"
+    assert shown[-2] == "    " + text.splitlines()[line - 1]
+
+
+def test_errors_of_nodes_keep_no_position() -> None:
+    """A node has no text: its errors say what, without a caret."""
+    node = ps.parse("cosine(1 -> 0, 5%)")
+    with pytest.raises(ps.UnitError) as raised:
+        ps.simulate(node, 3)
+    assert raised.value.line is None
+    assert str(raised.value) == "duration '5%' needs `total`"
