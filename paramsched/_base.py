@@ -290,6 +290,8 @@ class ParamScheduler(BaseParamScheduler):
 
 
 def _has_param_groups(optimizer: Any) -> bool:
+    if type(getattr(optimizer, "param_groups", None)) is list:  # torch's optimizers, and most stand-ins
+        return True
     if "torch" in sys.modules:
         import torch
 

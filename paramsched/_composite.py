@@ -106,7 +106,7 @@ class ConcatScheduler(_Scheduled):
     @classmethod
     def _trusted(cls, schedulers: list[Any], durations: list[int], save_history: bool) -> ConcatScheduler:
         """A ConcatScheduler of parts known to be valid (the compiler's own), without re-checking them."""
-        scheduler = cls.__new__(cls, schedulers)
+        scheduler = super().__new__(_JoinedConcatScheduler if _joinable(schedulers) else cls)
         first = schedulers[0]
         scheduler._assemble(schedulers, durations, first.optimizer, first.param_name, save_history)
         return scheduler
@@ -116,7 +116,7 @@ class ConcatScheduler(_Scheduled):
     ) -> None:
         self.schedulers = schedulers
         self.durations = durations
-        joined = isinstance(self, _JoinedConcatScheduler)
+        joined = type(self) is _JoinedConcatScheduler
         self._joined: Concat | None = _joined(schedulers, durations) if joined else None
         self._offsets = [s._position if isinstance(s, _Scheduled) else 0 for s in schedulers]
         for s in schedulers:

@@ -17,6 +17,15 @@ __all__ = ["CosineAnnealingScheduler", "CyclicalScheduler", "LinearCyclicalSched
 _MAX_EVENTS = 10**15
 
 
+def _is_real(value: object) -> bool:
+    """numbers.Real, with the common types first (ABC checks cost more than building a scheduler's state)."""
+    return type(value) in (int, float) or isinstance(value, numbers.Real)
+
+
+def _is_integral(value: object) -> bool:
+    return type(value) is int or isinstance(value, numbers.Integral)
+
+
 class CyclicalScheduler(_Scheduled):
     """ignite's CyclicalScheduler: cycles of `cycle_size` events, optionally growing, with multipliers
     and a warmup between cycles. `num_cycles` (a paramsched extension) stops after that many cycles
@@ -46,13 +55,13 @@ class CyclicalScheduler(_Scheduled):
         num_cycles: int | None = None,
     ):
         super().__init__(optimizer, param_name, save_history=save_history, param_group_index=param_group_index)
-        if not isinstance(cycle_size, numbers.Real) or cycle_size < 2:
+        if not _is_real(cycle_size) or cycle_size < 2:
             raise ValueError(f"Argument cycle_size should be positive and larger than 1, but given {cycle_size}")
-        if not isinstance(cycle_mult, numbers.Real) or cycle_mult <= 0:
+        if not _is_real(cycle_mult) or cycle_mult <= 0:
             raise ValueError(f"Argument cycle_mult should be a positive number, but given {cycle_mult}")
-        if not isinstance(warmup_duration, numbers.Integral) or warmup_duration < 0:
+        if not _is_integral(warmup_duration) or warmup_duration < 0:
             raise ValueError(f"Argument warmup_duration should be a non-negative integer, but given {warmup_duration}")
-        if num_cycles is not None and (not isinstance(num_cycles, numbers.Integral) or num_cycles < 1):
+        if num_cycles is not None and (not _is_integral(num_cycles) or num_cycles < 1):
             raise ValueError(f"Argument num_cycles should be a positive integer or None, but given {num_cycles}")
         self._cyclic = Cyclic(
             self._shape,
