@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import socket
+import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -56,33 +59,46 @@ def _train(parts: tuple[Any, ...], events: int, rank: int) -> list[list[float]]:
     return seen
 
 
+def _run(rank: int, directory: str) -> None:
+    parts = _build()
+    first = _train(parts, STOP, rank)
+    model, _, scheduler, adapter = parts
+    checkpoint = os.path.join(directory, "checkpoint")
+    dcp.save({"model": model.state_dict(), "scheduler": scheduler, "adapter": adapter}, checkpoint_id=checkpoint)
+
+    fresh = _build()
+    state = {"model": fresh[0].state_dict(), "scheduler": fresh[2], "adapter": fresh[3]}
+    dcp.load(state, checkpoint_id=checkpoint)  # calls load_state_dict on the Stateful schedulers
+    fresh[0].load_state_dict(state["model"])
+    same_weights = all(torch.equal(a, b) for a, b in zip(model.parameters(), fresh[0].parameters(), strict=True))
+    values = first + _train(fresh, EVENTS - STOP, rank)
+    everyone: list[Any] = [None] * WORLD
+    dist.all_gather_object(everyone, values)
+    with open(os.path.join(directory, f"rank{rank}.json"), "w") as out:
+        json.dump({"values": values, "all": everyone, "same_weights": same_weights}, out)
+
+
 def _worker(rank: int, port: int, directory: str) -> None:
     os.environ["MASTER_ADDR"] = "127.0.0.1"
     os.environ["MASTER_PORT"] = str(port)
-    dist.init_process_group("gloo", rank=rank, world_size=WORLD)
+    dist.init_process_group("gloo", rank=rank, world_size=WORLD, timeout=timedelta(seconds=60))
     try:
-        parts = _build()
-        first = _train(parts, STOP, rank)
-        model, _, scheduler, adapter = parts
-        checkpoint = os.path.join(directory, "checkpoint")
-        dcp.save({"model": model.state_dict(), "scheduler": scheduler, "adapter": adapter}, checkpoint_id=checkpoint)
-
-        fresh = _build()
-        state = {"model": fresh[0].state_dict(), "scheduler": fresh[2], "adapter": fresh[3]}
-        dcp.load(state, checkpoint_id=checkpoint)  # calls load_state_dict on the Stateful schedulers
-        fresh[0].load_state_dict(state["model"])
-        same_weights = all(torch.equal(a, b) for a, b in zip(model.parameters(), fresh[0].parameters(), strict=True))
-        values = first + _train(fresh, EVENTS - STOP, rank)
-        everyone: list[Any] = [None] * WORLD
-        dist.all_gather_object(everyone, values)
-        with open(os.path.join(directory, f"rank{rank}.json"), "w") as out:
-            json.dump({"values": values, "all": everyone, "same_weights": same_weights}, out)
+        _run(rank, directory)
+        # the DDP models must be gone before the process group: tearing one down afterwards can hang
+        gc.collect()
+        dist.barrier()
     finally:
         dist.destroy_process_group()
 
 
 def test_two_ranks_write_the_same_values_and_resume_through_dcp(tmp_path: Path) -> None:
-    mp.spawn(_worker, args=(_free_port(), str(tmp_path)), nprocs=WORLD, join=True)
+    context = mp.start_processes(_worker, args=(_free_port(), str(tmp_path)), nprocs=WORLD, join=False)
+    deadline = time.monotonic() + 180  # a stuck rank fails the test instead of stalling the run
+    while not context.join(timeout=5):
+        if time.monotonic() > deadline:
+            for process in context.processes:
+                process.kill()
+            pytest.fail("the distributed workers did not finish within 180 s")
     expected = [
         [lr, momentum]
         for lr, momentum in zip(ps.simulate(TEXT, EVENTS).tolist(), ps.simulate(MOMENTUM, EVENTS).tolist(), strict=True)
