@@ -16,7 +16,7 @@ def test_import_does_not_pull_heavy_modules() -> None:
         "heavy = [m for m in ('torch', 'matplotlib', 'ignite', 'omegaconf', 'hydra') if m in sys.modules]\n"
         "print(','.join(heavy))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
     assert result.stdout.strip() == ""
 
 
@@ -25,7 +25,7 @@ def test_parser_is_not_built_at_import() -> None:
         "import paramsched._grammar as g, paramsched\n"
         "print(g.schedule_parser.cache_info().currsize if hasattr(g.schedule_parser, 'cache_info') else 0)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
     assert result.stdout.strip() == "0"
 
 
@@ -45,6 +45,7 @@ def test_wheel_ships_the_grammar_and_parses(tmp_path: Path) -> None:
         ],
         check=True,
         capture_output=True,
+        timeout=300,
     )
     wheel = next(tmp_path.glob("paramsched-*.whl"))
     assert "paramsched/grammar/schedule.lark" in zipfile.ZipFile(wheel).namelist()
@@ -57,7 +58,7 @@ def test_wheel_ships_the_grammar_and_parses(tmp_path: Path) -> None:
         f"assert paramsched.__file__.startswith({str(installed)!r}), paramsched.__file__\n"
         "print(paramsched.unparse(paramsched.parse('linear(0 -> 1, 10) then cosine(1 -> 0, 1k)')))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "linear(0 -> 1, 10) then cosine(1 -> 0, 1k)"
 

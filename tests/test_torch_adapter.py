@@ -212,5 +212,5 @@ def test_import_paramsched_does_not_import_torch_and_exports_the_adapter_lazily(
         "assert cls is TorchScheduler and ps.torch_scheduler is torch_scheduler\n"
         "assert {'TorchScheduler', 'torch_scheduler'} <= set(ps.__all__)\n"
     )
-    subprocess.run([sys.executable, "-c", code], check=True)
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
     assert _torch_adapter.TorchScheduler is TorchScheduler
