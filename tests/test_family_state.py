@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies_family import cyclical_kwargs, piecewise_kwargs
+from strategies import cyclical_kwargs, piecewise_kwargs
 
 import paramsched as ps
 

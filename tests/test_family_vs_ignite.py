@@ -16,7 +16,7 @@ torch = pytest.importorskip("torch")
 ignite_ps = pytest.importorskip("ignite.handlers.param_scheduler")
 ignite_state = pytest.importorskip("ignite.handlers.state_param_scheduler")
 
-from strategies_family import cyclical_kwargs, piecewise_kwargs  # noqa: E402
+from strategies import cyclical_kwargs, piecewise_kwargs  # noqa: E402
 
 
 def make_optimizer(lr: float = 0.0, groups: int = 1) -> Any:
