@@ -8,7 +8,6 @@ keys, so that `from paramsched import X` can replace `from ignite.handlers impor
 from __future__ import annotations
 
 import gc
-import math
 import numbers
 import sys
 from abc import ABCMeta, abstractmethod
@@ -537,8 +536,3 @@ class CurveScheduler(_Scheduled):
     @property
     def schedule(self) -> Schedule:
         return self._curve
-
-
-def check_finite_number(value: Any, name: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise ValueError(f"Argument {name} should be a finite number, but given {value!r}")
