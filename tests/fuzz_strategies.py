@@ -23,6 +23,8 @@ from hypothesis import strategies as st
 from strategies import nodes
 
 import paramsched as ps
+from paramsched.language import FORMS, MODELS
+from paramsched.language.lexemes import UNITS as LEXEME_UNITS
 
 __all__ = [
     "LOOK_ALIKES",
@@ -33,15 +35,11 @@ __all__ = [
     "numbers_text",
 ]
 
-NAMES = (
-    "const", "linear", "cosine", "exp", "poly", "sqrt", "tanh", "rsqrt", "triangle", "step",
-    "multistep", "piecewise", "repeat", "warmup", "min", "max",
-)  # fmt: skip
-KEYWORDS = (
-    "power", "lower", "upper", "timescale", "every", "gamma", "at", "times", "cycle_mult",
-    "start_mult", "end_mult", "warmup", "from",
-)  # fmt: skip
-UNITS = ("", "", "", "k", "M", "ep", "%")
+NAMES = tuple(FORMS)
+"""Every call name of the language, from the form declarations."""
+KEYWORDS = tuple(sorted({param.name for form in FORMS.values() for param in form.keywords}))
+"""Every keyword argument of the language, from the form declarations."""
+UNITS = ("", "", "", *(unit for unit in LEXEME_UNITS if unit))
 BAD_UNITS = ("K", "m", "e", "epoch", "s", "%%", "kk", "ms")
 
 LOOK_ALIKES = (
@@ -397,7 +395,7 @@ def _mutate_mapping(draw: Any, data: Any) -> Any:
     elif what == 4:  # a wrong or misspelt kind
         target = parent if isinstance(parent, dict) else _get(data, path)
         if isinstance(target, dict):
-            kinds = st.sampled_from([*ps._ast.KINDS, "duration"])
+            kinds = st.sampled_from([*(model.model_fields["kind"].default for model in MODELS), "duration"])
             target["kind"] = draw(st.one_of(kinds, kinds.flatmap(_typo), _wrong_values()))
     elif what == 5:  # a list becomes a dict or a string
         parent[key] = {"0": parent[key]} if draw(st.booleans()) else str(parent[key])

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from hypothesis import strategies as st
 
-from paramsched._ast import (
+from paramsched.language.nodes import (
     BinaryOp,
     Const,
     Constant,

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 import paramsched._exceptions as exceptions
-from paramsched._parse import parse
-from paramsched._unparse import unparse
+from paramsched.language import parse, unparse
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 import paramsched as ps
-from paramsched._ast import MAX_DEPTH, MAX_EVENTS, node_depth
-from paramsched._parse import MAX_BRACKET_DEPTH, MAX_TEXT_LENGTH, MAX_TOKENS
+from paramsched._limits import MAX_BRACKET_DEPTH, MAX_DEPTH, MAX_EVENTS, MAX_TEXT_LENGTH, MAX_TOKENS
+from paramsched.language import node_depth
 
 SECOND = 1.0
 

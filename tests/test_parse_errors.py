@@ -13,7 +13,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from paramsched._ast import MAX_DEPTH, Constant, Negate, Node, load
+from paramsched._limits import MAX_DEPTH
+from paramsched.language import Node, load
+from paramsched.language.nodes import Constant, Negate
 from paramsched._exceptions import (
     DurationError,
     LimitError,
@@ -24,8 +26,9 @@ from paramsched._exceptions import (
     UnitError,
     UnknownNameError,
 )
-from paramsched._parse import MAX_TEXT_LENGTH, MAX_TOKENS, parse
-from paramsched._unparse import unparse
+from paramsched._limits import MAX_TEXT_LENGTH, MAX_TOKENS
+from paramsched.language import parse
+from paramsched.language import unparse
 
 FAST = 1.0  # seconds allowed for any input up to 100 KB (SPEC §6)
 

@@ -7,9 +7,7 @@ import json
 from hypothesis import given
 from strategies import nodes
 
-from paramsched._ast import Node, load, structural_duration
-from paramsched._parse import parse
-from paramsched._unparse import unparse
+from paramsched.language import Node, load, parse, structural_duration, unparse
 
 
 @given(nodes(wild_numbers=True, with_units=True, max_depth=3))

@@ -1,45 +1,80 @@
-"""The language: text ⇄ AST. (Transitional facade while the modules below it are rewritten.)"""
+"""The language: schedule text ⇄ AST, and the AST built from mappings or Python.
+
+    text ──parse──▶ AST ◀──load── mappings / JSON
+      ▲              ▲  ◀──builders, operators── Python (`ps.cosine(0.1, 0, "10k") >> …`)
+      └──unparse─────┘
+
+Each form of the language is declared once, as its node class in nodes.py (forms.py explains how); the
+parser's argument binding, unparse, the JSON Schema, the Python builders and the suggestions derive from
+those declarations. The layer below (pure schedules) sees only nodes.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from paramsched._ast import Duration, check_root, load
-from paramsched._ast import Node as AnyNode
-from paramsched._ast import _Node as Node
-from paramsched._exceptions import ScheduleArgumentError, ScheduleError
-from paramsched._parse import parse
-from paramsched._unparse import unparse
+from .mappings import ScheduleModel, json_schema, load
+from .nodes import (
+    FORMS,
+    MODELS,
+    AnyNode,
+    Duration,
+    Node,
+    check_root,
+    check_run_settings,
+    format_number,
+    lift,
+    located,
+    node_depth,
+    position_of,
+    quoted,
+    structural_duration,
+)
+from .parse import parse
+from .unparse import unparse
 
-__all__ = ["AnyNode", "Duration", "Node", "check_run_settings", "locate", "parse", "quoted", "to_node", "unparse"]
+__all__ = [
+    "FORMS",
+    "MODELS",
+    "AnyNode",
+    "Duration",
+    "Node",
+    "ScheduleModel",
+    "check_run_settings",
+    "format_number",
+    "json_schema",
+    "load",
+    "locate",
+    "node_depth",
+    "parse",
+    "position_of",
+    "quoted",
+    "structural_duration",
+    "to_node",
+    "unparse",
+]
+
+ScheduleLike = str | float | int | Mapping[str, Any] | Node
+"""What every entry point takes as a schedule: text, a plain number, a mapping (the AST as data), or a node."""
 
 
-def to_node(schedule: Any) -> AnyNode:
-    """Text, a number, an AST node, or a mapping (YAML/JSON form) as a validated root node."""
+def to_node(schedule: Any) -> Node:
+    """Text, a plain number, a mapping (YAML/JSON form) or a node, as a validated root node."""
     if isinstance(schedule, str):
         return parse(schedule)
+    if isinstance(schedule, Node):
+        return check_root(schedule)
+    if isinstance(schedule, (int, float)) and not isinstance(schedule, bool):
+        return load({"kind": "constant", "value": float(schedule)})
     if isinstance(schedule, Mapping):
         return load(schedule)
-    if isinstance(schedule, Node):
-        return check_root(schedule)  # type: ignore[arg-type]
-    raise TypeError(f"a schedule is text, a number, an AST node or a mapping, not {type(schedule).__name__}")
+    if isinstance(schedule, ScheduleModel):
+        return check_root(schedule.root)
+    raise TypeError(f"a schedule is text, a number, a mapping or a node, not {type(schedule).__name__}")
 
 
-def quoted(node: AnyNode) -> str:
-    """The node's canonical text in backquotes, cut to 60 characters: how messages name a schedule."""
-    text = unparse(node)
-    return f"`{text if len(text) <= 60 else text[:59] + '…'}`"
-
-
-def locate(error: ScheduleError, node: Any) -> ScheduleError:
-    """`error` positioned at `node` in the text it was parsed from; unchanged if the node has no position
-    or the error already has one."""
-    return error
-
-
-def check_run_settings(total: int | None, steps_per_epoch: int | None) -> None:
-    """The run settings that resolve units: each absent (None) or a whole number of events ≥ 1."""
-    for name, value in (("total", total), ("steps_per_epoch", steps_per_epoch)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-            raise ScheduleArgumentError(f"`{name}` must be a positive whole number of events, got {value!r}")
+def locate(error: Any, node: Node) -> Any:
+    """`error` positioned (caret) at `node` in the text it was parsed from; unchanged if the node was not
+    parsed from text or the error already has a position."""
+    return located(error, node)

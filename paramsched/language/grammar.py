@@ -1,7 +1,8 @@
 """The Lark LALR parser of the schedule language, built on first use and then reused.
 
-Building the parser costs milliseconds, so it happens lazily (not at `import paramsched`) and once per
-process (and per transformer). No cache file is written.
+grammar/schedule.lark is the grammar of record and Lark the only parser. Building the parser costs tens
+of milliseconds, so it happens on the first parse (not at `import paramsched`) and once per process. No
+cache file is written or read: Lark's `cache=` would unpickle from a temp folder (SPEC §6).
 """
 
 from __future__ import annotations
@@ -21,13 +22,13 @@ def grammar_text() -> str:
     try:
         return resources.files("paramsched.grammar").joinpath("schedule.lark").read_text(encoding="utf-8")
     except (ModuleNotFoundError, FileNotFoundError):
-        path = Path(__file__).resolve().parent.parent / "grammar" / "schedule.lark"
+        path = Path(__file__).resolve().parent.parent.parent / "grammar" / "schedule.lark"
         return path.read_text(encoding="utf-8")
 
 
 @functools.cache
-def schedule_parser(transformer: Transformer[Any, Any] | None = None) -> Lark:
-    """The LALR parser; with a transformer, its callbacks run during parsing and no tree is built."""
+def schedule_parser(transformer: Transformer[Any, Any]) -> Lark:
+    """The LALR parser whose callbacks (the transformer's) run during parsing: no tree is built."""
     return Lark(
         grammar_text(),
         parser="lalr",

@@ -1,0 +1,170 @@
+"""How a node class declares its call form: its name, its arguments and their kinds, in one place.
+
+Every call of the language (`cosine(0.1 -> 0, 10k, power=2)`) is one pydantic node class in
+`nodes.py`. The class is the declaration: its `kind` is the call's name, its fields in order are the
+arguments (each marked with an `Arg` saying how the text writes it), their defaults are the field
+defaults, and its validators are the rules. `forms_of(model)` reads that declaration back as a `Form`,
+and everything else is derived from the forms:
+
+- parse.py binds a call's arguments to fields (`binding.bind`), with positioned errors;
+- unparse.py writes a call back (defaults left out);
+- builders.py makes the Python builders (`ps.cosine(0.1, 0, "10k", power=2)`), their signatures and docs;
+- nodes.py's pydantic models give the JSON Schema and validate mappings;
+- suggestions ("did you mean") list the forms' names and their keywords;
+- tests/strategies.py and tests/fuzz_strategies.py take their vocabulary from `FORMS`.
+
+Adding a form is therefore: its node class (with `Arg` markers and its rules) in nodes.py, added to the
+node union there; its pure schedule and its resolver entry (the layer below); its tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, get_args
+
+__all__ = ["REQUIRED", "Arg", "ArgKind", "CallName", "Form", "Param", "forms_of"]
+
+ArgKind = Literal["number", "duration", "range", "schedule", "count", "durations", "points", "schedules"]
+"""What an argument holds. `points` and `schedules` are variadic: every positional argument of the call."""
+
+EXPECTED_WORDS: dict[str, str] = {
+    "number": "a number",
+    "duration": "a duration",
+    "range": "a range a -> b",
+    "schedule": "a schedule",
+    "count": "a whole number",
+    "durations": "a list of durations [m1, m2, …]",
+    "points": "(milestone, value) pairs",
+    "schedules": "schedules or numbers",
+}
+"""How messages name what an argument of each kind must be."""
+
+
+class _Required:
+    def __repr__(self) -> str:
+        return "REQUIRED"
+
+
+REQUIRED: Any = _Required()
+"""The default of an argument that has none."""
+
+
+@dataclass(frozen=True)
+class Arg:
+    """Marks a node field as an argument of the node's call form (as metadata in `Annotated`).
+
+    `keyword`: the text must name it (`power=2`); else it is positional, in field order. `name`: how the
+    text names it (a keyword), or the word messages use for a positional (default: the field name).
+    `python_name`: the builder's parameter, where the text's name is a Python keyword (`from` → `from_`).
+    A range is two fields, `start` marked `Arg("range")` and `end` marked `Arg("range", range_end=True)`:
+    one argument `a -> b` in text, two positional parameters in Python.
+    """
+
+    kind: ArgKind
+    keyword: bool = False
+    name: str | None = None
+    python_name: str | None = None
+    range_end: bool = False
+
+
+@dataclass(frozen=True)
+class CallName:
+    """Marks the field that holds which of several call names was used (`fn` of min/max)."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """One argument of a form, as the text and the Python builders see it."""
+
+    name: str
+    python_name: str
+    kind: ArgKind
+    fields: tuple[str, ...]
+    keyword: bool
+    default: Any = REQUIRED
+
+    @property
+    def required(self) -> bool:
+        return self.default is REQUIRED
+
+    @property
+    def variadic(self) -> bool:
+        return self.kind in ("points", "schedules")
+
+    @property
+    def expected(self) -> str:
+        """What the argument must be, in words."""
+        return EXPECTED_WORDS[self.kind]
+
+
+@dataclass(frozen=True)
+class Form:
+    """A call of the language: `name(positional..., keyword=...)` building a `model` node."""
+
+    name: str
+    model: type[Any]
+    params: tuple[Param, ...]
+    fixed: Mapping[str, str] = field(default_factory=dict)  # fields set by the name itself (fn="min")
+
+    @property
+    def positional(self) -> tuple[Param, ...]:
+        return tuple(param for param in self.params if not param.keyword)
+
+    @property
+    def keywords(self) -> tuple[Param, ...]:
+        return tuple(param for param in self.params if param.keyword)
+
+    @property
+    def variadic(self) -> Param | None:
+        """The parameter that takes every positional argument (piecewise, min, max), if any."""
+        return next((param for param in self.params if param.variadic), None)
+
+    @property
+    def summary(self) -> str:
+        """The first paragraph of the node class's docstring."""
+        return (self.model.__doc__ or "").strip().split("\n\n")[0]
+
+
+def forms_of(model: Any) -> list[Form]:
+    """The call forms a pydantic node class declares through `Arg` and `CallName` markers.
+
+    Most classes declare one form named after their `kind`; a class with a `CallName` field declares one
+    form per name that field allows (min and max). A class without `Arg` fields declares none.
+    """
+    params: list[Param] = []
+    names: tuple[str, ...] = ()
+    name_field = ""
+    for field_name, info in model.model_fields.items():
+        markers = [item for item in info.metadata if isinstance(item, (Arg, CallName))]
+        if not markers:
+            continue
+        marker = markers[0]
+        if isinstance(marker, CallName):
+            names = tuple(str(name) for name in get_args(info.annotation))
+            name_field = field_name
+            continue
+        if marker.range_end:
+            start = params.pop()
+            params.append(
+                Param("range", "range", "range", (*start.fields, field_name), keyword=False, default=REQUIRED)
+            )
+            continue
+        default = REQUIRED if info.is_required() else info.default
+        text_name = marker.name or field_name
+        params.append(
+            Param(
+                name=text_name,
+                python_name=marker.python_name or text_name,
+                kind=marker.kind,
+                fields=(field_name,),
+                keyword=marker.keyword,
+                default=default,
+            )
+        )
+    if not params:
+        return []
+    if name_field:
+        return [Form(name, model, tuple(params), {name_field: name}) for name in names]
+    kind = model.model_fields["kind"].default
+    return [Form(str(kind), model, tuple(params))]

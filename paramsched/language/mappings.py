@@ -1,0 +1,94 @@
+"""Mappings and JSON → AST, and the JSON Schema of the language as nested mappings.
+
+A YAML or JSON config may hold a schedule as the AST itself (`{"kind": "cosine", "start": 0.1, ...}`);
+inside it, a sub-schedule may also be text or a number. The same node validators run as for text, so the
+error class and message are the same; the message names the field path instead of a caret.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ConfigDict, RootModel, TypeAdapter, ValidationError
+
+from paramsched._exceptions import LimitError, ScheduleSyntaxError
+from paramsched._limits import MAX_DEPTH
+
+from .errors import schedule_error
+from .nodes import AnyNode, Node, check_root
+
+__all__ = ["ScheduleModel", "json_schema", "load"]
+
+_MAX_CONTAINER_DEPTH = 2 * MAX_DEPTH + 8  # dicts and lists in a mapping: a node costs at most two levels
+
+
+class ScheduleModel(RootModel[AnyNode]):
+    """A whole schedule; its JSON Schema describes the language as nested mappings."""
+
+    model_config = ConfigDict(title="Schedule")
+
+
+_NODE_ADAPTER: TypeAdapter[AnyNode] = TypeAdapter(AnyNode)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a schedule given as nested mappings (what `load` accepts)."""
+    return ScheduleModel.model_json_schema()
+
+
+def load(data: Mapping[str, Any] | str | Node) -> Node:
+    """A node from nested mappings (YAML, JSON objects) or JSON text, with the same checks as `parse`."""
+    if isinstance(data, Node):
+        return check_root(data)
+    plain = _plain(_json_mapping(data) if isinstance(data, str) else data, 0)
+    try:
+        node: Node = _NODE_ADAPTER.validate_python(plain)
+    except ValidationError as error:
+        raise schedule_error(error, root_is_union=True) from None
+    return check_root(node)
+
+
+def _plain(data: object, depth: int) -> object:
+    """Mappings to dicts and sequences to lists, refusing nesting that could exhaust the stack."""
+    if depth > _MAX_CONTAINER_DEPTH:
+        raise LimitError(f"the schedule is nested more than {MAX_DEPTH} levels deep")
+    if isinstance(data, Mapping):
+        return {key: _plain(value, depth + 1) for key, value in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_plain(value, depth + 1) for value in data]
+    return data
+
+
+def _json_mapping(text: str) -> object:
+    depth = 0
+    in_string = escaped = False
+    for character in text:  # json.loads recurses per level: measure nesting before handing it over
+        if in_string:
+            if escaped:
+                escaped = False
+            elif character == "\\":
+                escaped = True
+            elif character == '"':
+                in_string = False
+        elif character == '"':
+            in_string = True
+        elif character in "[{":
+            depth += 1
+            if depth > _MAX_CONTAINER_DEPTH:
+                raise LimitError(f"the schedule is nested more than {MAX_DEPTH} levels deep")
+        elif character in "]}":
+            depth -= 1
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ScheduleSyntaxError(f"invalid JSON: {error.msg}").at(text, error.lineno, error.colno) from None
+    except ValueError as error:  # e.g. Python's limit on the digits of an integer
+        raise LimitError(f"invalid JSON: {error}") from None
+
+
+if __name__ == "__main__":  # `python -m paramsched.language.mappings` prints the JSON Schema
+    json.dump(json_schema(), sys.stdout, indent=2, sort_keys=True)
+    sys.stdout.write("\n")

@@ -1,0 +1,363 @@
+"""Text → AST, by Lark alone. The grammar knows calls, arguments and operators; the forms know the rest.
+
+Lark runs the transformer below during LALR parsing (no parse tree, no recursion), so deep input costs no
+stack. Its values carry the line and column of their first token, every node built records its own
+(`mark_position`), and the finished tree gets the text (`attach_source`): an error found later — in the
+layer below, resolving `5%` without `total` — points at its node without parsing again. Calls are bound
+to their node's fields by the form declarations (binding.py); structure is checked by the nodes' own
+validators, whose errors are positioned at the argument they concern. Nothing from Lark, and no
+RecursionError, escapes `parse`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+from lark import Token, Transformer
+from lark.exceptions import UnexpectedInput
+
+from paramsched._exceptions import (
+    LimitError,
+    NonFiniteValueError,
+    ScheduleArgumentError,
+    ScheduleError,
+    ScheduleSyntaxError,
+    UnknownNameError,
+)
+from paramsched._limits import MAX_BRACKET_DEPTH, MAX_TEXT_LENGTH, MAX_TOKENS
+
+from .binding import BindFailure, bind, construct
+from .errors import failure_details
+from .grammar import schedule_parser
+from .lexemes import ROUGH_TOKEN
+from .nodes import FORMS, BinaryOp, Constant, Negate, Node, Then, attach_source, check_root, mark_position
+from .suggest import did_you_mean
+from .syntax_errors import syntax_error_message
+
+__all__ = ["parse"]
+
+
+def parse(text: str) -> Node:
+    """The AST of a schedule text; raises a ScheduleError subclass, positioned in `text`, on any problem."""
+    check_limits(text)
+    try:
+        if not text.strip():
+            raise _Located(ScheduleSyntaxError("empty schedule; expected a number, a schedule or '('"), 1, 1)
+        try:
+            result: object = schedule_parser(_TRANSFORMER).parse(text)
+        except UnexpectedInput as error:
+            message, line, column = syntax_error_message(text, error)
+            raise _Located(ScheduleSyntaxError(message), line, column) from None
+        assert isinstance(result, _Value)  # the transformer turns every rule into a _Value
+        node = _require_node(result, "a schedule")
+        try:
+            check_root(node)
+        except ScheduleError as error:
+            raise _Located(error, result.line, result.column) from None
+    except _Located as located:
+        raise located.error.at(text, located.line, located.column) from None
+    attach_source(node, text)
+    return node
+
+
+def check_limits(text: str) -> None:
+    """Type, length, token count and bracket depth, checked before Lark runs."""
+    if not isinstance(text, str):
+        raise ScheduleSyntaxError(f"a schedule must be text, got {type(text).__name__}")
+    if len(text) > MAX_TEXT_LENGTH:
+        raise LimitError(f"a schedule is at most {MAX_TEXT_LENGTH:,} characters long, got {len(text):,}")
+    if len(text) > MAX_TOKENS:  # shorter text cannot have more tokens than characters
+        tokens = len(ROUGH_TOKEN.findall(text))
+        if tokens > MAX_TOKENS:
+            raise LimitError(f"a schedule has at most {MAX_TOKENS:,} tokens, got about {tokens:,}")
+    if text.count("(") + text.count("[") <= MAX_BRACKET_DEPTH:
+        return  # cannot nest deeper than there are openings
+    depth = 0
+    for match in _BRACKET.finditer(text):
+        if match.group() in "([":
+            depth += 1
+            if depth > MAX_BRACKET_DEPTH:
+                index = match.start()
+                line = text.count("\n", 0, index) + 1
+                column = index - (text.rfind("\n", 0, index) + 1) + 1
+                error = LimitError(f"brackets are nested more than {MAX_BRACKET_DEPTH} levels deep")
+                raise error.at(text, line, column)
+        else:
+            depth -= 1
+
+
+_BRACKET = re.compile(r"[(\[)\]]")
+
+
+class _Located(Exception):
+    """A ScheduleError with the position it belongs to, on its way out to `parse`, which knows the text."""
+
+    def __init__(self, error: ScheduleError, line: int, column: int) -> None:
+        super().__init__(error.message)
+        self.error, self.line, self.column = error, line, column
+
+
+# --- values flowing through the transformer ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Value:
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class _Number(_Value):
+    """A number; `literal` when it is a number token as written, so that `-2` folds to the number -2.
+
+    It becomes a Constant node only where it is used as a schedule: most numbers are arguments.
+    """
+
+    value: float
+    literal: bool = False
+
+
+@dataclass(frozen=True)
+class _Expr(_Value):
+    """A schedule that is not a bare number."""
+
+    node: Node
+
+
+@dataclass(frozen=True)
+class _DurationLiteral(_Value):
+    amount: float
+    unit: Literal["k", "M", "ep", "%"]
+    text: str
+
+
+@dataclass(frozen=True)
+class _Range(_Value):
+    start: _Value
+    end: _Value
+
+
+@dataclass(frozen=True)
+class _List(_Value):
+    items: tuple[_Value, ...]
+
+
+@dataclass(frozen=True)
+class _Tuple(_Value):
+    items: tuple[_Value, ...]
+
+
+@dataclass(frozen=True)
+class _Keyword(_Value):
+    name: str
+    value: _Value
+
+
+def _at(item: _Value | Token) -> tuple[int, int]:
+    if isinstance(item, Token):
+        return int(item.line or 1), int(item.column or 1)
+    return item.line, item.column
+
+
+def _fail(error: ScheduleError, where: _Value | Token) -> _Located:
+    return _Located(error, *_at(where))
+
+
+def _what(value: _Value) -> str:
+    """How an argument the user wrote is named in messages."""
+    if isinstance(value, _DurationLiteral):
+        return f"the duration '{value.text}'"
+    if isinstance(value, _Range):
+        return "a range"
+    if isinstance(value, _List):
+        return "a list"
+    if isinstance(value, _Tuple):
+        return "a tuple"
+    if isinstance(value, _Number):
+        return "a number"
+    return "a schedule"
+
+
+def _require_node(value: object, context: str) -> Node:
+    """The schedule an operand or argument stands for; numbers become Constant nodes here."""
+    if isinstance(value, _Expr):
+        return value.node
+    if isinstance(value, _Number):
+        return _make(Constant, value, {}, value=value.value)
+    assert isinstance(value, _Value)
+    if isinstance(value, _DurationLiteral):
+        message = (
+            f"the duration '{value.text}' is not a value: units only go in duration arguments; "
+            f"write the number of events instead"
+        )
+        raise _fail(ScheduleSyntaxError(message), value)
+    raise _fail(ScheduleSyntaxError(f"expected {context}, found {_what(value)}"), value)
+
+
+def _placed(node: Node, where: _Value | Token) -> Node:
+    mark_position(node, *_at(where))
+    return node
+
+
+def _make(model: Any, where: _Value | Token, origins: dict[Any, _Value], **fields: Any) -> Node:
+    """An operator's node; a validation error points at the operand it concerns, else at the operator."""
+    try:
+        node: Node = model(**fields)
+    except ScheduleError as error:
+        message, path = failure_details(error)
+        culprit = origins.get(path[:2], origins.get(path[:1], where))
+        raise _fail(type(error)(message), culprit) from None
+    return _placed(node, where)
+
+
+def _number_token(token: Token) -> float:
+    value = float(token.value)
+    if not math.isfinite(value):
+        raise _fail(NonFiniteValueError(f"the number {token.value} is too large to be finite"), token)
+    return value
+
+
+class _ToAst(Transformer[Token, Any]):
+    """Lark callbacks, one per grammar rule or alias; they run bottom-up while the LALR parser reduces."""
+
+    def number(self, children: list[Token]) -> _Number:
+        token = children[0]
+        return _Number(*_at(token), value=_number_token(token), literal=True)
+
+    def duration(self, children: list[Token]) -> _DurationLiteral:
+        token = children[0]
+        text = str(token.value)
+        unit: Literal["k", "M", "ep", "%"]
+        if text.endswith("ep"):
+            unit, digits = "ep", text[:-2]
+        else:
+            unit, digits = text[-1], text[:-1]  # type: ignore[assignment]  # the grammar allows k, M, %
+        amount = float(digits)
+        if not math.isfinite(amount):
+            raise _fail(NonFiniteValueError(f"the duration {text} is too large to be finite"), token)
+        return _DurationLiteral(*_at(token), amount=amount, unit=unit, text=text)
+
+    def neg(self, children: list[Any]) -> _Value:
+        minus, operand = children
+        line, column = _at(minus)
+        if isinstance(operand, _DurationLiteral):
+            return _DurationLiteral(line, column, -operand.amount, operand.unit, "-" + operand.text)
+        if isinstance(operand, _Number) and operand.literal:
+            return _Number(line, column, -operand.value)
+        node = _require_node(operand, "a number or a schedule after '-'")
+        return _Expr(line, column, _make(Negate, minus, {}, operand=node))
+
+    def binary(self, children: list[Any]) -> _Expr:
+        left, operator, right = children
+        left_node = _require_node(left, f"a number or a schedule before '{operator}'")
+        right_node = _require_node(right, f"a number or a schedule after '{operator}'")
+        origins: dict[Any, _Value] = {("left",): left, ("right",): right}
+        node = _make(BinaryOp, left, origins, op=str(operator), left=left_node, right=right_node)
+        return _Expr(left.line, left.column, node)
+
+    def then(self, children: list[Any]) -> _Expr:
+        parts: list[Node] = []
+        origins: dict[Any, _Value] = {}
+        for child in children[::2]:
+            node = _require_node(child, "a schedule around 'then'")
+            for part in node.parts if isinstance(node, Then) else (node,):
+                origins[("parts", len(parts))] = child  # flattened here, so indices match the text
+                parts.append(part)
+        first = children[0]
+        return _Expr(first.line, first.column, _make(Then, first, origins, parts=tuple(parts)))
+
+    def paren(self, children: list[Any]) -> _Value:
+        opening, inner = children[0], children[1]
+        line, column = _at(opening)
+        if isinstance(inner, _Number):
+            return _Number(line, column, inner.value)  # not literal: `-(2)` is the negation of a schedule
+        moved: _Value = replace(inner, line=line, column=column)
+        return moved
+
+    def arrow_range(self, children: list[Any]) -> _Range:
+        start, _, end = children
+        return _Range(start.line, start.column, start, end)
+
+    def bracket_list(self, children: list[Any]) -> _List:
+        line, column = _at(children[0])
+        return _List(line, column, tuple(child for child in children if isinstance(child, _Value)))
+
+    def paren_tuple(self, children: list[Any]) -> _Tuple:
+        line, column = _at(children[0])
+        return _Tuple(line, column, tuple(child for child in children if isinstance(child, _Value)))
+
+    def keyword(self, children: list[Any]) -> _Keyword:
+        name, _, value = children
+        return _Keyword(*_at(name), name=str(name), value=value)
+
+    def arguments(self, children: list[Any]) -> list[_Value]:
+        return [child for child in children if isinstance(child, _Value)]
+
+    def call(self, children: list[Any]) -> _Expr:
+        name = children[0]
+        arguments: list[_Value] = children[2] if isinstance(children[2], list) else []
+        return _Expr(*_at(name), _call(name, arguments))
+
+
+_TRANSFORMER = _ToAst()
+
+
+class _TextReader:
+    """What the argument values of a text are, for binding.bind."""
+
+    def number(self, item: _Value) -> float | None:
+        return item.value if isinstance(item, _Number) else None
+
+    def duration(self, item: _Value) -> tuple[float, str] | None:
+        if isinstance(item, _DurationLiteral):
+            return item.amount, item.unit
+        if isinstance(item, _Number):
+            return item.value, ""
+        return None
+
+    def range(self, item: _Value) -> tuple[_Value, _Value] | None:
+        return (item.start, item.end) if isinstance(item, _Range) else None
+
+    def schedule(self, item: _Value) -> Node | None:
+        if isinstance(item, _Expr):
+            return item.node
+        if isinstance(item, _Number):
+            return _require_node(item, "a schedule")
+        return None
+
+    def items(self, item: _Value, brackets: Literal["list", "tuple"]) -> Sequence[_Value] | None:
+        wanted = _List if brackets == "list" else _Tuple
+        return item.items if isinstance(item, wanted) else None
+
+    def what(self, item: _Value) -> str:
+        return _what(item)
+
+
+_READER = _TextReader()
+
+
+def _call(name: Token, arguments: list[_Value]) -> Node:
+    function = str(name)
+    form = FORMS.get(function)
+    if form is None:
+        raise _fail(UnknownNameError(f"unknown schedule '{function}'{did_you_mean(function, FORMS)}"), name)
+    positional: list[_Value] = []
+    keywords: list[tuple[str, _Value, _Value]] = []
+    for argument in arguments:
+        if isinstance(argument, _Keyword):
+            keywords.append((argument.name, argument.value, argument))
+        elif keywords and form.variadic is None:
+            message = f"{function}(): a positional argument cannot follow the keyword argument '{keywords[-1][0]}'"
+            raise _fail(ScheduleArgumentError(message), argument)
+        else:
+            positional.append(argument)
+    try:
+        fields, origins = bind(form, positional, keywords, _READER)
+        node = construct(form, fields, origins)
+    except BindFailure as failure:
+        raise _fail(failure.error, failure.culprit or name) from None
+    return _placed(node, name)
