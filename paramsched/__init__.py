@@ -2,6 +2,7 @@
 
     import paramsched as ps
     scheduler = ps.compile("linear(0 -> 0.1, 500) then cosine(0.1 -> 1e-4, 10k)", optimizer)
+    scheduler = ps.compile(ps.linear(0, 0.1, 500) >> ps.cosine(0.1, 1e-4, "10k"), optimizer)   # the same
 
 The scheduler family mirrors pytorch-ignite's ParamScheduler classes (same signatures, values and
 state_dict keys) without importing ignite or torch at import time.
@@ -41,22 +42,60 @@ from ._torch_schedulers import (
 
 if TYPE_CHECKING:
     from ._argparse import schedule_type
-    from ._ast import Node, json_schema, load
     from ._compile import compile, simulate
     from ._config import ConfigScheduler, compile_config, validate_config
     from ._hydra import SchedulerFactory, register_resolvers, scheduler_factory
-    from ._parse import parse
     from ._torch_adapter import TorchScheduler, torch_scheduler
-    from ._unparse import unparse
+    from .language import Node, json_schema, load, parse, unparse
+    from .language.builders import (
+        const,
+        cosine,
+        exp,
+        linear,
+        max,  # noqa: F401 - a builder, deliberately not in __all__
+        min,  # noqa: F401 - a builder, deliberately not in __all__
+        multistep,
+        piecewise,
+        poly,
+        repeat,
+        rsqrt,
+        sqrt,
+        step,
+        tanh,
+        triangle,
+        warmup,
+    )
 
 # The language (lark, pydantic) and the integrations load on first use: `import paramsched` stays as light
 # as numpy, and never imports torch, matplotlib, omegaconf or hydra.
+_BUILDERS = (
+    "const",
+    "cosine",
+    "exp",
+    "linear",
+    "max",
+    "min",
+    "multistep",
+    "piecewise",
+    "poly",
+    "repeat",
+    "rsqrt",
+    "sqrt",
+    "step",
+    "tanh",
+    "triangle",
+    "warmup",
+)
+"""The Python spelling of the language's forms (paramsched.language.builders); `min` and `max` stay out of
+`__all__`, so that `from paramsched import *` shadows no builtin."""
+
 _LAZY = {
-    "parse": "._parse",
-    "unparse": "._unparse",
-    "load": "._ast",
-    "json_schema": "._ast",
-    "Node": "._ast",
+    "parse": ".language",
+    "unparse": ".language",
+    "load": ".language",
+    "json_schema": ".language",
+    "Node": ".language",
+    **dict.fromkeys(_BUILDERS, ".language.builders"),
     "compile": "._compile",
     "simulate": "._compile",
     "compile_config": "._config",
@@ -120,15 +159,29 @@ __all__ = [
     "UnknownNameError",
     "compile",
     "compile_config",
+    "const",
+    "cosine",
     "create_lr_scheduler_with_warmup",
+    "exp",
     "json_schema",
+    "linear",
     "load",
+    "multistep",
     "parse",
+    "piecewise",
+    "poly",
     "register_resolvers",
+    "repeat",
+    "rsqrt",
     "schedule_type",
     "scheduler_factory",
     "simulate",
+    "sqrt",
+    "step",
+    "tanh",
     "torch_scheduler",
+    "triangle",
     "unparse",
     "validate_config",
+    "warmup",
 ]

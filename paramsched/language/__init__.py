@@ -44,6 +44,7 @@ __all__ = [
     "check_run_settings",
     "format_number",
     "json_schema",
+    "lift",
     "load",
     "locate",
     "node_depth",

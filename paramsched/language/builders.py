@@ -137,6 +137,7 @@ def _text_signature(form: Form) -> str:
 
 def _builder(form: Form) -> Callable[..., Node]:
     python_names = {param.python_name: param.name for param in form.keywords}
+    none_by_default = {param.python_name for param in form.keywords if param.default is None}
     positional = form.positional
 
     def build(*args: Any, **kwargs: Any) -> Node:
@@ -153,7 +154,11 @@ def _builder(form: Form) -> Callable[..., Node]:
                 else:
                     items.append(remaining.pop(0))
             items.extend(remaining)  # too many: bind says how many the form takes
-        keywords = [(python_names.get(name, name), value, value) for name, value in kwargs.items()]
+        keywords = [
+            (python_names.get(name, name), value, value)
+            for name, value in kwargs.items()
+            if not (value is None and name in none_by_default)  # `times=None`: the default, as in Python
+        ]
         try:
             fields, origins = bind(form, items, keywords, _READER)
             return construct(form, fields, origins)
@@ -184,5 +189,5 @@ multistep = BUILDERS["multistep"]
 piecewise = BUILDERS["piecewise"]
 repeat = BUILDERS["repeat"]
 warmup = BUILDERS["warmup"]
-min = BUILDERS["min"]  # noqa: A001 - the language's name; kept out of paramsched.__all__
-max = BUILDERS["max"]  # noqa: A001 - the language's name; kept out of paramsched.__all__
+min = BUILDERS["min"]
+max = BUILDERS["max"]

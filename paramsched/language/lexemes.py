@@ -41,11 +41,13 @@ ROUGH_TOKEN: Final = re.compile(r"[0-9.][0-9_.]*(?:[eE][+-]?[0-9]+)?[A-Za-z%]*|[
 """Roughly what Lark's lexer will find: counted before parsing, so that too many tokens fail at once."""
 
 
+_UNIT_OF: Final[dict[str, Unit]] = {unit: unit for unit in UNITS}
+
+
 def read_duration(text: str) -> tuple[float, Unit] | None:
     """`"10k"` → `(10.0, "k")`, `" 500 "` → `(500.0, "")`; None when `text` is not one duration."""
     match = _DURATION_TEXT.fullmatch(text)
     if match is None:
         return None
     sign, number, unit = match.groups()
-    parsed: Unit = unit or ""
-    return float(sign + number), parsed
+    return float(sign + number), _UNIT_OF[unit or ""]

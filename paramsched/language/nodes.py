@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import (
     AfterValidator,
@@ -43,7 +43,7 @@ from paramsched._exceptions import (
 )
 from paramsched._limits import MAX_DEPTH, MAX_EVENTS, MAX_EVENTS_TEXT
 
-from .errors import raising_schedule_errors, with_path
+from .errors import failure_details, raising_schedule_errors, with_path
 from .forms import Arg, CallName, Form, forms_of
 from .lexemes import DURATION_PATTERN, EVENT_FACTORS, Unit, read_duration
 
@@ -301,7 +301,7 @@ class Node(BaseModel):
     def __str__(self) -> str:
         from .unparse import unparse  # unparse knows every node class; nodes must not import it first
 
-        return unparse(self)  # type: ignore[arg-type]  # every concrete node is in the union
+        return unparse(self)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self}>"
@@ -333,7 +333,7 @@ class Node(BaseModel):
         return _binary("/", other, self)
 
     def __neg__(self) -> Node:
-        return Negate(operand=self)  # type: ignore[arg-type]
+        return _composed(Negate, operand=self)
 
     def __rshift__(self, other: object) -> Node:
         lifted = lift(other)
@@ -351,7 +351,7 @@ class Node(BaseModel):
             raise ScheduleArgumentError(
                 f"then() takes schedules or numbers, not {type(bad).__name__ if parts else 'nothing'}"
             )
-        return Then(parts=(self, *lifted))  # type: ignore[arg-type]
+        return _composed(Then, parts=(self, *lifted))
 
 
 def lift(value: object) -> Node | None:
@@ -367,7 +367,15 @@ def _binary(op: str, left: object, right: object) -> Node:
     lifted_left, lifted_right = lift(left), lift(right)
     if lifted_left is None or lifted_right is None:
         return NotImplemented  # type: ignore[no-any-return]  # Python then raises its TypeError
-    return BinaryOp(op=op, left=lifted_left, right=lifted_right)  # type: ignore[arg-type]
+    return _composed(BinaryOp, op=op, left=lifted_left, right=lifted_right)
+
+
+def _composed(model: type[Node], **fields: Any) -> Node:
+    """A node made by Python composition; an error carries the bare message the text would give."""
+    try:
+        return model(**fields)
+    except ScheduleError as error:
+        raise type(error)(failure_details(error)[0]) from None
 
 
 def _facts(node: Node) -> _Facts:
@@ -663,9 +671,7 @@ class Repeat(Node):
         if extent != "finite":
             reason = "never ends" if extent == "infinite" else "lasts 0 events"
             raise with_path(
-                DurationError(
-                    f"repeat() needs a body of finite, nonzero duration; {quoted(self.body)} {reason}"
-                ),
+                DurationError(f"repeat() needs a body of finite, nonzero duration; {quoted(self.body)} {reason}"),
                 "body",
             )
         shaped = self.cycle_mult != 1 or self.start_mult != 1 or self.end_mult != 1 or self.warmup.amount != 0
