@@ -30,3 +30,26 @@ def test_quick_start_runs() -> None:
     namespace: dict[str, object] = {"__name__": "readme"}
     for block in python_blocks(section("Quick start")):
         exec(compile(block, str(README), "exec"), namespace)
+
+
+def _side_by_side_rows() -> list[tuple[str, str]]:
+    text = README.read_text(encoding="utf-8")
+    table = text[text.index("<!-- side-by-side -->") :].split("\n\n", 1)[0]
+    rows = []
+    for line in table.splitlines()[3:]:
+        cells = [cell.strip().strip("`") for cell in line.strip("|").split("|")]
+        rows.append((cells[0], cells[1]))
+    return rows
+
+
+def test_side_by_side_table_has_rows() -> None:
+    assert len(_side_by_side_rows()) >= 8
+
+
+@pytest.mark.parametrize(("text", "python"), _side_by_side_rows())
+def test_each_python_spelling_is_its_text(text: str, python: str) -> None:
+    import paramsched as ps
+
+    node = eval(python, {"ps": ps})  # the README's own Python, not user input
+    assert str(node) == text
+    assert ps.parse(text) == node
