@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args
 
 from pydantic import (
     AfterValidator,
@@ -843,27 +843,7 @@ _SubSchedule = Annotated[
 ]
 
 
-MODELS: tuple[type[Node], ...] = (
-    Constant,
-    Const,
-    Linear,
-    Cosine,
-    Exp,
-    Poly,
-    Sqrt,
-    Tanh,
-    Rsqrt,
-    Triangle,
-    Step,
-    MultiStep,
-    Piecewise,
-    Repeat,
-    Warmup,
-    Then,
-    BinaryOp,
-    Negate,
-    Extremum,
-)
+MODELS: tuple[type[Node], ...] = get_args(get_args(AnyNode)[0])
 """Every node class, in the order of the union."""
 
 for _model in MODELS:
