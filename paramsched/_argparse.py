@@ -18,10 +18,9 @@ from __future__ import annotations
 import argparse
 from typing import overload
 
-from . import _ast as ast
-from ._compile import resolve
 from ._exceptions import ScheduleError
-from ._parse import parse
+from ._resolve import resolve
+from .language import Node, to_node
 
 __all__ = ["ScheduleType", "schedule_type"]
 
@@ -36,9 +35,9 @@ class ScheduleType:
         self.steps_per_epoch = steps_per_epoch
         self.check_units = total is not None or steps_per_epoch is not None
 
-    def __call__(self, text: str) -> ast.Node:
+    def __call__(self, text: str) -> Node:
         try:
-            node = parse(text)
+            node = to_node(text)
             if self.check_units:
                 resolve(node, total=self.total, steps_per_epoch=self.steps_per_epoch)
         except ScheduleError as error:
@@ -53,7 +52,7 @@ _PLAIN = ScheduleType()
 
 
 @overload
-def schedule_type(text: str) -> ast.Node: ...
+def schedule_type(text: str) -> Node: ...
 
 
 @overload
@@ -62,7 +61,7 @@ def schedule_type(*, total: int | None = None, steps_per_epoch: int | None = Non
 
 def schedule_type(
     text: str | None = None, *, total: int | None = None, steps_per_epoch: int | None = None
-) -> ast.Node | ScheduleType:
+) -> Node | ScheduleType:
     """`type=schedule_type` parses a schedule; `type=schedule_type(total=..., steps_per_epoch=...)`
     also resolves its `%` and `ep` durations, so a unit that cannot be resolved fails at parse time."""
     if text is None:

@@ -13,21 +13,22 @@ import sys
 from abc import ABCMeta, abstractmethod
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from copy import copy
+from copy import copy, deepcopy
 from operator import length_hint
 from typing import Any, ClassVar
 
 import numpy as np
 
-from ._exceptions import NonFiniteValueError, StateDictError
-from ._schedules import Schedule, first_non_finite
+from ._exceptions import StateDictError
+from ._limits import MAX_EVENTS
+from ._schedules import Schedule, evaluate, finite_values
 
-__all__ = ["BaseParamScheduler", "CurveScheduler", "ParamScheduler"]
+__all__ = ["BaseParamScheduler", "CurveScheduler", "ParamScheduler", "ScheduleBacked"]
 
 STATE_FORMAT_VERSION = 1
 
 
-def _default_event(name: str) -> Any:
+def default_event(name: str) -> Any:
     """ignite's `Events.<name>`, imported only when a default event is needed."""
     try:
         from ignite.engine import Events
@@ -55,21 +56,21 @@ def public_name(obj: object) -> str:
     return next(cls.__name__ for cls in type(obj).__mro__ if not cls.__name__.startswith("_"))
 
 
-def _record_history(engine: Any, name: str, values: list[Any]) -> None:
+def record_history(engine: Any, name: str, values: list[Any]) -> None:
     state = engine.state
     if getattr(state, "param_history", None) is None:
         state.param_history = {}
     state.param_history.setdefault(name, []).append(values)
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """A value as it is kept in history: a tensor lr becomes its float."""
     if value.__class__ is float or not hasattr(value, "item"):
         return value
     return value.item()
 
 
-def _assign(group: dict[str, Any], key: str, value: Any) -> None:
+def assign(group: dict[str, Any], key: str, value: Any) -> None:
     """Write `value` into a param group; a tensor entry is updated in place (no torch.compile recompiles)."""
     current = group.get(key)
     if current is not None and hasattr(current, "fill_") and hasattr(current, "dim"):
@@ -111,12 +112,30 @@ def require_mapping(state_dict: Any) -> Mapping[str, Any]:
 
 
 def require_keys(state_dict: Mapping[str, Any], keys: Sequence[str], owner: str) -> None:
+    """Every key present, or a StateDictError in ignite's words (code that matches them keeps working)."""
     missing = [key for key in keys if key not in state_dict]
     if missing:
+        others = f"; also absent: {', '.join(map(repr, missing[1:]))}" if len(missing) > 1 else ""
         raise StateDictError(
-            f"{owner}.load_state_dict: required state attribute(s) {', '.join(map(repr, missing))} "
-            f"absent from the given state_dict (it has {sorted(map(str, state_dict))})"
+            f"{owner}.load_state_dict: Required state attribute {missing[0]!r} is absent in provided "
+            f"state_dict (it has {sorted(map(str, state_dict))}){others}"
         )
+
+
+def load_all(targets: Sequence[Any], states: Sequence[Mapping[str, Any]]) -> None:
+    """Load `states[i]` into `targets[i]` for every i, all or nothing: if any target refuses its state,
+    every target is restored to the state it had (a copy taken first) and the error is raised.
+
+    The one load of a group of states: the parts of a ConcatScheduler or ParamGroupScheduler, the
+    schedulers of a config, the torch scheduler a family member wraps."""
+    backups = [deepcopy(target.state_dict()) for target in targets]
+    try:
+        for target, state in zip(targets, states, strict=True):
+            target.load_state_dict(state)
+    except Exception:
+        for target, backup in zip(targets, backups, strict=True):
+            target.load_state_dict(backup)
+        raise
 
 
 def require_event_index(value: Any, key: str, owner: str) -> int:
@@ -143,6 +162,13 @@ class BaseParamScheduler(metaclass=ABCMeta):
     @save_history.setter
     def save_history(self, value: bool) -> None:
         self._save_history = value
+        for part in self.parts:
+            part.save_history = value
+
+    @property
+    def parts(self) -> Sequence[Any]:
+        """The schedulers this one is made of (a ConcatScheduler's); they follow its `save_history`."""
+        return ()
 
     def state_dict(self) -> dict[str, Any]:
         """The scheduler's state: plain Python values (safe for `torch.load(weights_only=True)`)."""
@@ -161,13 +187,15 @@ class BaseParamScheduler(metaclass=ABCMeta):
         require_keys(state_dict, self._state_attrs, public_name(self))
         if "event_index" in state_dict:
             require_event_index(state_dict["event_index"], "event_index", public_name(self))
+        nested = [
+            name
+            for name in self._state_attrs
+            if isinstance(state_dict[name], Mapping) and hasattr(getattr(self, name), "load_state_dict")
+        ]
+        load_all([getattr(self, name) for name in nested], [state_dict[name] for name in nested])
         for name in self._state_attrs:
-            value = state_dict[name]
-            target = getattr(self, name)
-            if isinstance(value, Mapping) and hasattr(target, "load_state_dict"):
-                target.load_state_dict(value)
-            else:
-                setattr(self, name, value)
+            if name not in nested:
+                setattr(self, name, state_dict[name])
 
     @abstractmethod
     def get_param(self) -> list[float] | float:
@@ -192,7 +220,8 @@ def plot_rows(rows: list[list[Any]], label: str) -> Any:
         import matplotlib.pyplot as plt
     except ImportError as error:
         raise ModuleNotFoundError(
-            "plot_values needs matplotlib: pip install 'paramsched[plot]' (or pip install matplotlib)"
+            "This method requires matplotlib to be installed: pip install 'paramsched[plot]' "
+            "(or pip install matplotlib)"
         ) from error
     events = [row[0] for row in rows]
     columns = [list(column) for column in zip(*(_flatten(row[1:]) for row in rows), strict=True)]
@@ -211,7 +240,7 @@ def _flatten(values: Sequence[Any]) -> list[float]:
         if isinstance(value, (list, tuple)):
             flat.extend(_flatten(value))
         else:
-            flat.append(float(_plain(value)))
+            flat.append(float(plain(value)))
     return flat
 
 
@@ -241,7 +270,7 @@ class ParamScheduler(BaseParamScheduler):
 
     def attach(self, engine: Any, event: Any = None) -> None:
         """Call this scheduler on `event` of an ignite Engine (default: ITERATION_STARTED)."""
-        engine.add_event_handler(_default_event("ITERATION_STARTED") if event is None else event, self)
+        engine.add_event_handler(default_event("ITERATION_STARTED") if event is None else event, self)
 
     def step(self) -> None:
         """Write the current event's value and advance: for loops without an Engine."""
@@ -253,14 +282,17 @@ class ParamScheduler(BaseParamScheduler):
         key = self.param_name
         if isinstance(value, list):
             if len(value) != len(groups):
-                raise ValueError(f"{public_name(self)}: got {len(value)} values for {len(groups)} param groups")
+                raise ValueError(
+                    f"{public_name(self)}: size of value is different than optimizer_param_groups "
+                    f"({len(value)} values for {len(groups)} param groups)"
+                )
             for group, item in zip(groups, value, strict=True):
-                _assign(group, key, item)
+                assign(group, key, item)
         else:
             for group in groups:
-                _assign(group, key, value)
+                assign(group, key, value)
         if self.save_history and engine:
-            _record_history(engine, key if name is None else name, [_plain(g[key]) for g in groups])
+            record_history(engine, key if name is None else name, [plain(g[key]) for g in groups])
         self.event_index += 1
 
     @property
@@ -299,12 +331,16 @@ def _has_param_groups(optimizer: Any) -> bool:
     return isinstance(getattr(optimizer, "param_groups", None), Sequence)
 
 
-class _Scheduled(ParamScheduler):
+class ScheduleBacked(ParamScheduler):
     """A ParamScheduler whose values are a pure schedule of its position; served from numpy blocks.
 
     The position (events served so far) is the whole mutable state: ignite's state_dict attributes
-    are derived from it, and loading a state recomputes them from the position it implies and
-    refuses the state unless every attribute matches (another configuration's state).
+    are derived from it (`attributes_at`), and loading a state recomputes them from the position it
+    implies (`position_from_state`) and refuses the state unless every attribute matches (another
+    configuration's state).
+
+    Values come in blocks of 64 events doubling up to 4,096: one vectorised evaluation per block, so
+    a call costs one `next()` on the block's iterator and the writes into the param groups.
     """
 
     _MAX_BLOCK: ClassVar[int] = 4096
@@ -321,7 +357,7 @@ class _Scheduled(ParamScheduler):
         self._upcoming: Iterator[float] = iter(self._block)  # the block's values not yet served
         self._block_size = 64
         self._source_text: str | None = None
-        self._describe_source: Callable[[], str] | None = None
+        self._render_source: Callable[[], str] | None = None
         self._target_index: int | None = param_group_index
         super().__init__(optimizer, param_name, save_history, param_group_index)
 
@@ -332,73 +368,65 @@ class _Scheduled(ParamScheduler):
     def schedule(self) -> Schedule:
         """The pure schedule this scheduler follows from its construction."""
 
+    @property
+    def is_pure(self) -> bool:
+        """Whether `schedule` exists: every value is the pure schedule at the position."""
+        return True
+
     def evaluate(self, num_events: int, start: int = 0) -> np.ndarray[Any, np.dtype[np.float64]]:
         """Values for events start .. start+num_events-1, without touching any state."""
-        events = np.arange(start, start + num_events, dtype=np.int64)
-        with np.errstate(all="ignore"):  # a non-finite value is reported below, with its event
-            result = self.schedule.values(events)
-        bad = first_non_finite(result)
-        if bad is not None:
-            raise NonFiniteValueError(
-                f"{self._describe()} gives a non-finite value ({result[bad]}) at event {start + bad}"
-            )
-        return result
+        return evaluate(self.schedule, num_events, start, self.describe())
+
+    def record_source(self, render: Callable[[], str]) -> None:
+        """Record the schedule this scheduler was compiled from: `render()` gives its canonical text
+        (called on first use, so that compiling stays cheap). The state then holds that text."""
+        self._render_source = render
+        self._source_text = None
 
     @property
-    def _source(self) -> str | None:
-        """The canonical text of the schedule this scheduler was compiled from (None if built directly);
-        rendered on first use, so compiling stays cheap."""
-        if self._source_text is None and self._describe_source is not None:
-            self._source_text = self._describe_source()
+    def source(self) -> str | None:
+        """The canonical text of the schedule this scheduler was compiled from (None if built directly)."""
+        if self._source_text is None and self._render_source is not None:
+            self._source_text = self._render_source()
         return self._source_text
 
-    @_source.setter
-    def _source(self, text: str | None) -> None:
-        self._source_text = text
-
-    def _describe(self) -> str:
-        return f"schedule '{self._source}'" if self._source else public_name(self)
+    def describe(self) -> str:
+        """How messages name this scheduler: its schedule's text, or its class."""
+        return f"schedule '{self.source}'" if self.source else public_name(self)
 
     # -- stepping -------------------------------------------------------------------------------
 
     @property
     def event_index(self) -> int:
-        return self._position
+        return self.position
 
     @event_index.setter
     def event_index(self, value: int) -> None:
-        self._move_to(int(value))
+        self.move_to(int(value))
 
     @property
-    def _position(self) -> int:
+    def position(self) -> int:
         """Events served so far: the whole mutable state (derived from the block's iterator)."""
         return self._block_start + len(self._block) - length_hint(self._upcoming)
 
-    @_position.setter
-    def _position(self, position: int) -> None:
-        self._move_to(position)
+    @position.setter
+    def position(self, position: int) -> None:
+        self.move_to(position)
 
-    def _move_to(self, position: int) -> None:
+    _position = position  # the name older code reads
+
+    def move_to(self, position: int) -> None:
         """Jump to `position`; the block is dropped and recomputed from there on the next event."""
         self._block = []
         self._block_start = position
         self._upcoming = iter(self._block)
 
     def _refill(self) -> float:
-        """Compute the next block from the current position and serve its first value."""
+        """Compute the next block from the current position and serve its first value (a block stops
+        before a non-finite value, which raises once it is the next event)."""
         start = self._block_start + len(self._block)
         events = np.arange(start, start + self._block_size, dtype=np.int64)
-        with np.errstate(all="ignore"):  # a non-finite value is reported below, with its event
-            values = self.schedule.values(events)
-        bad = first_non_finite(values)
-        if bad is not None:
-            if bad == 0:
-                raise NonFiniteValueError(
-                    f"{self._describe()} gives a non-finite value ({values[0]}) at event {start}; "
-                    "nothing was written to the optimizer"
-                )
-            values = values[:bad]
-        self._block = values.tolist()
+        self._block = finite_values(self.schedule, events, self.describe(), prefix=True).tolist()
         self._block_start = start
         self._upcoming = iter(self._block)
         self._block_size = min(self._block_size * 2, self._MAX_BLOCK)
@@ -435,9 +463,9 @@ class _Scheduled(ParamScheduler):
             if type(group.get(key)) is float:
                 group[key] = value
             else:
-                _assign(group, key, value)
+                assign(group, key, value)
         if self._save_history and engine:
-            _record_history(engine, key if name is None else name, [_plain(g[key]) for g in groups])
+            record_history(engine, key if name is None else name, [plain(g[key]) for g in groups])
 
     @classmethod
     def simulate_values(cls, num_events: int, **scheduler_kwargs: Any) -> list[list[Any]]:
@@ -449,35 +477,37 @@ class _Scheduled(ParamScheduler):
 
     # -- state ----------------------------------------------------------------------------------
 
-    def _attributes_at(self, position: int) -> dict[str, Any]:
+    def attributes_at(self, position: int) -> dict[str, Any]:
         """ignite's state attributes as they stand after `position` events."""
         return {"event_index": position}
 
-    def _position_from_state(self, state_dict: Mapping[str, Any]) -> int:
+    def position_from_state(self, state_dict: Mapping[str, Any]) -> int:
+        """The position a state (already checked to have every key) stands for."""
         return require_event_index(state_dict["event_index"], "event_index", public_name(self))
 
-    def _state_at(self, position: int) -> dict[str, Any]:
-        derived = self._attributes_at(position)
+    def state_at(self, position: int) -> dict[str, Any]:
+        """The state this scheduler would have after `position` events."""
+        derived = self.attributes_at(position)
         state: dict[str, Any] = OrderedDict()
         for name in self._state_attrs:
             if name in derived:
                 state[name] = derived[name]
             else:
                 state[name] = copy(getattr(self, name))
-        if self._source is not None:
-            state["schedule"] = self._source
+        if self.source is not None:
+            state["schedule"] = self.source
             state["paramsched_format"] = STATE_FORMAT_VERSION
         return state
 
     def state_dict(self) -> dict[str, Any]:
-        return self._state_at(self._position)
+        return self.state_at(self.position)
 
-    def _check_state(self, state_dict: Mapping[str, Any]) -> int:
-        """The position a state stands for, after checking it belongs to this scheduler."""
+    def check_state(self, state_dict: Mapping[str, Any]) -> int:
+        """The position a state stands for, after checking it belongs to this scheduler (nothing changes)."""
         owner = public_name(self)
         require_mapping(state_dict)
         keys = list(self._state_attrs)
-        if self._source is not None:
+        if self.source is not None:
             keys += ["paramsched_format", "schedule"]
             version = state_dict.get("paramsched_format")
             if isinstance(version, int) and version > STATE_FORMAT_VERSION:
@@ -486,14 +516,14 @@ class _Scheduled(ParamScheduler):
                     f"paramsched reads ({STATE_FORMAT_VERSION}); upgrade paramsched"
                 )
         require_keys(state_dict, keys, owner)
-        position = self._position_from_state(state_dict)
-        if position > 10**15:
+        position = self.position_from_state(state_dict)
+        if position > MAX_EVENTS:
             raise StateDictError(f"{owner}.load_state_dict: position {position} is out of range")
-        expected = self._state_at(position)
-        if self._source is not None and not _same(state_dict["schedule"], self._source):
+        expected = self.state_at(position)
+        if self.source is not None and not _same(state_dict["schedule"], self.source):
             raise StateDictError(
                 f"{owner}.load_state_dict: the state belongs to schedule {state_dict['schedule']!r}, "
-                f"but this scheduler runs {self._source!r}"
+                f"but this scheduler runs {self.source!r}"
             )
         for key, value in expected.items():
             if key not in state_dict:
@@ -511,12 +541,12 @@ class _Scheduled(ParamScheduler):
 
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
         """Restore a state; a malformed or foreign one raises StateDictError and changes nothing."""
-        position = self._check_state(state_dict)
-        self._move_to(position)
+        position = self.check_state(state_dict)
+        self.move_to(position)
         self._save_history = state_dict["save_history"]
 
 
-class CurveScheduler(_Scheduled):
+class CurveScheduler(ScheduleBacked):
     """A ParamScheduler that follows any pure schedule (what `paramsched.compile` builds for forms
     with no ignite class of their own)."""
 

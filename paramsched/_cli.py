@@ -14,14 +14,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import numpy as np
-import numpy.typing as npt
 
 from . import _schedules as pure
 from ._ast import json_schema
-from ._compile import resolve, to_node
-from ._config import find_schedule_strings, load_config, validate_config
+from ._config import find_schedule_strings, load_config, prefixed, validate_config
 from ._exceptions import ScheduleError, UnitError
-from ._unparse import unparse
+from ._resolve import resolve
+from .language import quoted, to_node, unparse
 
 __all__ = ["main"]
 
@@ -181,7 +180,7 @@ def _check_file(args: argparse.Namespace, path: Path) -> int:
             resolve(text, total=args.total, steps_per_epoch=args.steps_per_epoch)
         except ScheduleError as error:
             failures += 1
-            _error(type(error)(f"{key}: {error.message}", text=error.text, line=error.line, column=error.column))
+            _error(prefixed(error, key))
     if failures:
         print(f"{path}: {failures} of {len(found)} schedule(s) invalid", file=sys.stderr)
         return 1
@@ -199,20 +198,12 @@ def _prepare(args: argparse.Namespace) -> tuple[str, pure.Schedule, int, list[in
     events: int | None = args.events
     if events is None:
         if not math.isfinite(schedule.duration):
-            raise ScheduleError(f"`{unparse(node)}` never ends: give the number of events with -n EVENTS")
+            raise ScheduleError(f"{quoted(node)} never ends: give the number of events with -n EVENTS")
         events = max(int(schedule.duration), 1)
     boundaries: list[int] = []
     if isinstance(schedule, pure.Concat):
         boundaries = [int(b) for b in schedule.starts[1:] if 0 < b < events]
     return unparse(node), schedule, events, boundaries
-
-
-def _values(schedule: pure.Schedule, events: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
-    values = schedule.values(events)
-    bad = np.flatnonzero(~np.isfinite(values))
-    if bad.size:
-        raise ScheduleError(f"the schedule gives a non-finite value ({values[bad[0]]}) at event {events[bad[0]]}")
-    return values
 
 
 def _number(value: float) -> str:
@@ -228,7 +219,7 @@ def _show(args: argparse.Namespace) -> int:
     marks.setdefault(events - 1, "")
     marks[events - 1] = (marks[events - 1] + ", " if marks[events - 1] else "") + "end"
     keys = np.array(sorted(marks), dtype=np.int64)
-    values = _values(schedule, keys)
+    values = pure.finite_values(schedule, keys)
     width = max(len(str(events - 1)), len("event"))
     print(text)
     print(f"  {'event':>{width}}  value")
@@ -245,7 +236,7 @@ def _ascii_plot(schedule: pure.Schedule, events: int, boundaries: list[int], wid
     columns = min(width, events)
     samples = np.linspace(0, events - 1, min(events, columns * 16)).round().astype(np.int64)
     at = np.unique(np.concatenate([samples, np.asarray(boundaries, dtype=np.int64)]))
-    values = _values(schedule, at)
+    values = pure.finite_values(schedule, at)
     low, high = float(values.min()), float(values.max())
     span = high - low
     rows = [[" "] * columns for _ in range(height)]
@@ -288,7 +279,7 @@ def _plot(args: argparse.Namespace) -> int:
         return 1
     _, schedule, events, boundaries = _prepare(args)
     at = np.unique(np.linspace(0, events - 1, min(events, 20_000)).round().astype(np.int64))
-    values = _values(schedule, at)
+    values = pure.finite_values(schedule, at)
     figure, axes = plt.subplots(figsize=(8, 4.5), layout="constrained")
     axes.plot(at, values, linewidth=1.5)
     for boundary in boundaries:

@@ -1,8 +1,9 @@
 """Schedulers made of schedulers: ignite's ConcatScheduler and ParamGroupScheduler.
 
-When every part is schedule-backed, a ConcatScheduler is itself one pure schedule (the parts joined
-at their boundaries) and steps as fast as a single scheduler; otherwise it delegates each event to
-the current part, exactly as ignite does.
+When every part follows a pure schedule, a ConcatScheduler is itself one pure schedule (the parts
+joined at their boundaries) and steps as fast as a single scheduler ("joined"); otherwise it delegates
+each event to the current part, exactly as ignite does ("delegated"). Joined, the position is its whole
+state and ignite's `_scheduler_index`, `_current_duration` and `_current_scheduler` are derived from it.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ import numpy as np
 
 from ._base import (
     ParamScheduler,
-    _default_event,
-    _Scheduled,
+    ScheduleBacked,
+    default_event,
+    load_all,
     numbered_rows,
     plot_rows,
     public_name,
@@ -77,55 +79,59 @@ def _unique(items: Any) -> list[Any]:
 
 def _joinable(schedulers: Sequence[Any]) -> bool:
     """Whether the parts can be joined into one pure schedule writing the same param groups."""
-    return all(isinstance(s, _Scheduled) for s in schedulers) and len({s.param_group_index for s in schedulers}) == 1
+    return (
+        all(isinstance(s, ScheduleBacked) and s.is_pure for s in schedulers)
+        and len({s.param_group_index for s in schedulers}) == 1
+    )
 
 
-def _joined(schedulers: Sequence[_Scheduled], durations: Sequence[int]) -> Concat:
-    parts: list[Schedule] = [Shift(s.schedule, s._position) if s._position else s.schedule for s in schedulers]
+def _joined(schedulers: Sequence[ScheduleBacked], durations: Sequence[int]) -> Concat:
+    """The parts' schedules one after another, each from where its scheduler stands now."""
+    parts: list[Schedule] = [Shift(s.schedule, s.position) if s.position else s.schedule for s in schedulers]
     return Concat(parts, [int(d) for d in durations])
 
 
-class ConcatScheduler(_Scheduled):
+class ConcatScheduler(ScheduleBacked):
     """ignite's ConcatScheduler: part i runs for durations[i] events, the last part from then on.
 
-    Each part keeps its own clock: the next part starts at its own event 0.
+    Each part keeps its own clock: the next part starts at its own event 0. A part of duration 0 is
+    skipped (ignite skips only one in a row).
     """
-
-    def __new__(cls, *args: Any, **kwargs: Any) -> ConcatScheduler:
-        # parts that are all pure make one pure schedule, stepped by _Scheduled's fast path; the class is
-        # chosen here rather than swapped later so that attribute access stays on CPython's fast path
-        schedulers = args[0] if args else kwargs.get("schedulers")
-        if cls is ConcatScheduler and isinstance(schedulers, Sequence) and _joinable(schedulers):
-            cls = _JoinedConcatScheduler
-        return super().__new__(cls)
 
     def __init__(self, schedulers: list[Any], durations: list[int], save_history: bool = False):
         optimizer, param_name = _check_concat_arguments(schedulers, durations)
-        self._assemble(schedulers, durations, optimizer, param_name, save_history)
+        joined = _joined(schedulers, durations) if _joinable(schedulers) else None
+        self._assemble(schedulers, durations, optimizer, param_name, save_history, joined)
 
     @classmethod
-    def _trusted(cls, schedulers: list[Any], durations: list[int], save_history: bool) -> ConcatScheduler:
-        """A ConcatScheduler of parts known to be valid (the compiler's own), without re-checking them."""
-        scheduler = super().__new__(_JoinedConcatScheduler if _joinable(schedulers) else cls)
-        first = schedulers[0]
-        scheduler._assemble(schedulers, durations, first.optimizer, first.param_name, save_history)
+    def over(cls, schedule: Concat, parts: list[ScheduleBacked], save_history: bool = False) -> ConcatScheduler:
+        """The scheduler that views `schedule`, given the views of its parts (fresh, one per part, in
+        order): what `paramsched.compile` returns for `then`. Nothing is re-checked or re-joined."""
+        scheduler = cls.__new__(cls)
+        first = parts[0]
+        scheduler._assemble(parts, schedule.durations, first.optimizer, first.param_name, save_history, schedule)
         return scheduler
 
     def _assemble(
-        self, schedulers: list[Any], durations: list[int], optimizer: Any, param_name: str, save_history: bool
+        self,
+        schedulers: list[Any],
+        durations: list[int],
+        optimizer: Any,
+        param_name: str,
+        save_history: bool,
+        joined: Concat | None,
     ) -> None:
         self.schedulers = schedulers
         self.durations = durations
-        joined = type(self) is _JoinedConcatScheduler
-        self._joined: Concat | None = _joined(schedulers, durations) if joined else None
-        self._offsets = [s._position if isinstance(s, _Scheduled) else 0 for s in schedulers]
+        self._joined = joined
+        self._offsets = [s.position if isinstance(s, ScheduleBacked) else 0 for s in schedulers]
         for s in schedulers:
             s.save_history = save_history
-        super().__init__(optimizer=optimizer, param_name=param_name, save_history=save_history)
-        if joined:
-            self._target_index = schedulers[0].param_group_index
-        self._scheduler_index = 0
-        self._setup_scheduler()
+        # joined, it writes the groups its parts write; its own param_group_index stays None, as in ignite
+        target = schedulers[0].param_group_index if joined is not None else None
+        super().__init__(optimizer, param_name, save_history, target)
+        self._index = 0  # delegated: ignite's _scheduler_index and _current_duration, stepped per event
+        self._remaining = int(durations[0])
         self._state_attrs += ["_current_duration", "durations", "_scheduler_index"]
 
     @property
@@ -137,26 +143,41 @@ class ConcatScheduler(_Scheduled):
         pass
 
     @property
+    def is_pure(self) -> bool:
+        return self._joined is not None
+
+    @property
     def schedule(self) -> Schedule:
         if self._joined is None:
             raise TypeError("this ConcatScheduler has parts that are not pure schedules")
         return self._joined
 
+    # -- ignite's attributes ----------------------------------------------------------------------
+
+    @property
+    def _scheduler_index(self) -> int:
+        return self._segment_at(self.position)[0] if self._joined is not None else self._index
+
+    @property
+    def _current_duration(self) -> int:
+        return self._segment_at(self.position)[1] if self._joined is not None else self._remaining
+
+    @property
+    def _current_scheduler(self) -> Any:
+        return self.schedulers[self._scheduler_index]
+
     # -- stepping -------------------------------------------------------------------------------
 
-    def _setup_scheduler(self) -> None:
-        self._current_scheduler = self.schedulers[self._scheduler_index]
-        self._current_duration = (
-            self.durations[self._scheduler_index] if self._scheduler_index < len(self.durations) else -1
-        )
-
     def __call__(self, engine: Any | None = None, name: str | None = None) -> None:
-        while self._current_duration == 0:  # ignite skips only one part; a zero-length part is skipped too
-            self._scheduler_index += 1
-            self._setup_scheduler()
-        self._current_scheduler(engine, name)
-        self._current_duration -= 1
-        self._position += 1
+        if self._joined is not None:
+            ScheduleBacked.__call__(self, engine, name)  # the joined fast path: one pure schedule
+            return
+        while self._remaining == 0:  # zero-length parts are skipped, however many in a row
+            self._index += 1
+            self._remaining = int(self.durations[self._index]) if self._index < len(self.durations) else -1
+        self.schedulers[self._index](engine, name)
+        self._remaining -= 1
+        self.move_to(self.position + 1)
 
     def get_param(self) -> Any:
         if self._joined is not None:
@@ -170,14 +191,8 @@ class ConcatScheduler(_Scheduled):
         return groups
 
     @property
-    def save_history(self) -> bool:
-        return self._save_history
-
-    @save_history.setter
-    def save_history(self, value: bool) -> None:
-        self._save_history = value
-        for s in getattr(self, "schedulers", ()):
-            s.save_history = value
+    def parts(self) -> Sequence[Any]:
+        return getattr(self, "schedulers", ())  # none yet while BaseParamScheduler's __init__ runs
 
     @property
     def event_index(self) -> int:
@@ -214,19 +229,19 @@ class ConcatScheduler(_Scheduled):
             positions.append(offset + served)
         return positions
 
-    def _state_at(self, position: int) -> dict[str, Any]:
-        state = super()._state_at(position)
+    def state_at(self, position: int) -> dict[str, Any]:
+        state = super().state_at(position)
         index, remaining = self._segment_at(position)
         state["event_index"] = 0
         state["_current_duration"] = remaining
         state["_scheduler_index"] = index
         state["durations"] = copy.copy(self.durations)
         state["schedulers"] = [
-            s._state_at(p) for s, p in zip(self.schedulers, self._part_positions(position), strict=True)
+            s.state_at(p) for s, p in zip(self.schedulers, self._part_positions(position), strict=True)
         ]
         return state
 
-    def _position_from_state(self, state_dict: Mapping[str, Any]) -> int:
+    def position_from_state(self, state_dict: Mapping[str, Any]) -> int:
         owner = public_name(self)
         index = require_event_index(state_dict["_scheduler_index"], "_scheduler_index", owner)
         remaining = state_dict["_current_duration"]
@@ -262,27 +277,15 @@ class ConcatScheduler(_Scheduled):
                 f"but {len(self.schedulers)} needed"
             )
         if self._joined is not None:
-            super().load_state_dict(state_dict)
+            super().load_state_dict(state_dict)  # the position, from which everything else follows
             return
-        self._load_delegated(state_dict, states)
-
-    def _load_delegated(self, state_dict: Mapping[str, Any], states: Sequence[Any]) -> None:
         require_keys(state_dict, self._state_attrs, public_name(self))
-        index = require_event_index(state_dict["_scheduler_index"], "_scheduler_index", public_name(self))
-        if index >= len(self.schedulers):
-            raise StateDictError(f"ConcatScheduler.load_state_dict: '_scheduler_index' {index} is out of range")
-        backups = [s.state_dict() for s in self.schedulers]
-        try:
-            for s, sd in zip(self.schedulers, states, strict=True):
-                s.load_state_dict(sd)
-        except Exception:
-            for s, sd in zip(self.schedulers, backups, strict=True):
-                s.load_state_dict(sd)
-            raise
-        self._scheduler_index = index
-        self._current_duration = int(state_dict["_current_duration"])
-        self._save_history = bool(state_dict["save_history"])
-        self._current_scheduler = self.schedulers[index]
+        position = self.position_from_state(state_dict)
+        load_all(self.schedulers, states)
+        self._index = int(state_dict["_scheduler_index"])
+        self._remaining = int(state_dict["_current_duration"])
+        self.move_to(position)
+        self.save_history = bool(state_dict["save_history"])
 
     # -- simulation -----------------------------------------------------------------------------
 
@@ -326,12 +329,6 @@ class ConcatScheduler(_Scheduled):
         return rows
 
 
-class _JoinedConcatScheduler(ConcatScheduler):
-    """A ConcatScheduler whose parts are all pure: it steps as one schedule-backed scheduler."""
-
-    __call__ = _Scheduled.__call__
-
-
 class ParamGroupScheduler:
     """ignite's ParamGroupScheduler: several schedulers (one per param group, or per parameter)
     driven together as one handler."""
@@ -368,7 +365,7 @@ class ParamGroupScheduler:
 
     def attach(self, engine: Any, event: Any = None) -> None:
         """Call this handler on `event` of an ignite Engine (default: ITERATION_STARTED)."""
-        engine.add_event_handler(_default_event("ITERATION_STARTED") if event is None else event, self)
+        engine.add_event_handler(default_event("ITERATION_STARTED") if event is None else event, self)
 
     @property
     def optimizer_param_groups(self) -> list[dict[str, Any]]:
@@ -407,20 +404,13 @@ class ParamGroupScheduler:
                     f"Name of scheduler from input state dict does not correspond to required one, "
                     f"{entry[0]} vs {required}"
                 )
-        backups = [s.state_dict() for s in self.schedulers]
-        try:
-            for s, (_, sd) in zip(self.schedulers, states, strict=True):
-                s.load_state_dict(sd)
-        except Exception:
-            for s, sd in zip(self.schedulers, backups, strict=True):
-                s.load_state_dict(sd)
-            raise
+        load_all(self.schedulers, [state for _, state in states])
 
     @classmethod
     def simulate_values(cls, num_events: int, schedulers: list[Any], **kwargs: Any) -> list[list[Any]]:
         """Rows `[event, value of each scheduler ...]`; the given schedulers are left untouched."""
-        if all(isinstance(s, _Scheduled) for s in schedulers):
-            columns = [s.evaluate(num_events, start=s._position).tolist() for s in schedulers]
+        if all(isinstance(s, ScheduleBacked) and s.is_pure for s in schedulers):
+            columns = [s.evaluate(num_events, start=s.position).tolist() for s in schedulers]
             return [[index, *(column[index] for column in columns)] for index in range(num_events)]
         copies = copy.deepcopy(schedulers)
         scheduler = cls(schedulers=copies, **kwargs)

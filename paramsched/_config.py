@@ -27,12 +27,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from . import _ast as ast
-from ._base import ParamScheduler, _default_event, _Scheduled, require_mapping
+from ._base import ParamScheduler, ScheduleBacked, default_event, load_all, require_mapping
 from ._compile import compile as compile_schedule
-from ._compile import resolve, simulate, to_node
+from ._compile import simulate
 from ._exceptions import ScheduleArgumentError, ScheduleError, StateDictError
-from ._unparse import unparse
+from ._resolve import resolve
+from .language import Node, check_run_settings, to_node, unparse
 
 __all__ = ["ConfigScheduler", "compile_config", "find_schedule_strings", "load_config", "validate_config"]
 
@@ -93,30 +93,25 @@ def _is_schedule(value: Any) -> bool:
     """Text, a number, an AST node, or a mapping form of one (it has a `kind`)."""
     if isinstance(value, bool):
         return False
-    if isinstance(value, (str, int, float)):
+    if isinstance(value, (str, int, float, Node)):
         return True
-    if isinstance(value, Mapping):
-        return "kind" in value
-    return isinstance(value, (ast.Schedule, *ast.MODEL_BY_KIND.values()))
+    return isinstance(value, Mapping) and "kind" in value
 
 
-def _node(value: Any, label: str) -> ast.Node:
+def _node(value: Any, label: str) -> Node:
     """The AST of one config value; errors are prefixed with the config key, caret block kept."""
     try:
-        if isinstance(value, bool):
-            raise ScheduleArgumentError(f"a schedule is text or a number, not {value!r}")
-        if isinstance(value, (int, float)):
-            return to_node({"kind": "constant", "value": float(value)})  # validated like text
-        if isinstance(value, (str, Mapping)) or _is_schedule(value):
-            return to_node(value)
-        raise ScheduleArgumentError(
-            f"a schedule is text, a number or a mapping with a `kind`, not {type(value).__name__}"
-        )
+        if not _is_schedule(value):
+            raise ScheduleArgumentError(
+                f"a schedule is text, a number or a mapping with a `kind`, not {type(value).__name__}"
+            )
+        return to_node(value)
     except ScheduleError as error:
-        raise _prefixed(error, label) from None
+        raise prefixed(error, label) from None
 
 
-def _prefixed(error: ScheduleError, label: str) -> ScheduleError:
+def prefixed(error: ScheduleError, label: str) -> ScheduleError:
+    """`error` with `label: ` before its message, of the same class, its caret block kept."""
     return type(error)(f"{label}: {error.message}", text=error.text, line=error.line, column=error.column)
 
 
@@ -136,7 +131,7 @@ def _group_key(key: Any) -> int | str:
 class _Entry:
     """One (param name, group address) pair of a config and its schedule."""
 
-    def __init__(self, param: str, group: int | str | None, node: ast.Node) -> None:
+    def __init__(self, param: str, group: int | str | None, node: Node) -> None:
         self.param = param
         self.group = group
         self.node = node
@@ -164,19 +159,20 @@ def _entries(config: Mapping[str, Any]) -> list[_Entry]:
             try:
                 group = _group_key(key)
             except ScheduleError as error:
-                raise _prefixed(error, param) from None
+                raise prefixed(error, param) from None
             entries.append(_Entry(param, group, _node(item, f"{param}.{group}")))
     return entries
 
 
 def validate_config(config: Any, *, total: int | None = None, steps_per_epoch: int | None = None) -> list[str]:
     """Check every schedule of a config without an optimizer; the labels checked, or ScheduleError."""
+    check_run_settings(total, steps_per_epoch)
     entries = _entries(load_config(config))
     for entry in entries:
         try:
             resolve(entry.node, total=total, steps_per_epoch=steps_per_epoch)
         except ScheduleError as error:
-            raise _prefixed(error, entry.label) from None
+            raise prefixed(error, entry.label) from None
     return [entry.label for entry in entries]
 
 
@@ -263,7 +259,7 @@ class ConfigScheduler:
         self,
         schedulers: Mapping[str, ParamScheduler],
         sources: Mapping[str, str],
-        nodes: Mapping[str, ast.Node],
+        nodes: Mapping[str, Node],
         *,
         total: int | None = None,
         steps_per_epoch: int | None = None,
@@ -287,7 +283,7 @@ class ConfigScheduler:
 
     def attach(self, engine: Any, event: Any = None) -> None:
         """Call this handler on `event` of an ignite Engine (default: ITERATION_STARTED)."""
-        engine.add_event_handler(_default_event("ITERATION_STARTED") if event is None else event, self)
+        engine.add_event_handler(default_event("ITERATION_STARTED") if event is None else event, self)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.schedulers)
@@ -353,19 +349,12 @@ class ConfigScheduler:
             state = states[label]
             if not isinstance(state, Mapping):
                 raise StateDictError(f"{label}: the state is a mapping, not {type(state).__name__}")
-            if isinstance(scheduler, _Scheduled):
+            if isinstance(scheduler, ScheduleBacked):
                 try:
-                    scheduler._check_state(state)
+                    scheduler.check_state(state)
                 except StateDictError as error:
                     raise StateDictError(f"{label}: {error.message}") from None
-        backups = {label: s.state_dict() for label, s in self.schedulers.items()}
-        try:
-            for label, scheduler in self.schedulers.items():
-                scheduler.load_state_dict(states[label])
-        except Exception:
-            for label, scheduler in self.schedulers.items():
-                scheduler.load_state_dict(backups[label])
-            raise
+        load_all(list(self.schedulers.values()), [states[label] for label in self.schedulers])
 
 
 def _describe(sources: Mapping[str, Any]) -> str:
@@ -384,10 +373,11 @@ def compile_config(
 
     `config` is a mapping, an OmegaConf DictConfig, or the path of a YAML/JSON file.
     """
+    check_run_settings(total, steps_per_epoch)
     entries = _entries(load_config(config))
     schedulers: dict[str, ParamScheduler] = {}
     sources: dict[str, str] = {}
-    nodes: dict[str, ast.Node] = {}
+    nodes: dict[str, Node] = {}
     for label, index, entry in _group_indices(entries, optimizer):
         try:
             schedulers[label] = compile_schedule(
@@ -400,7 +390,7 @@ def compile_config(
                 steps_per_epoch=steps_per_epoch,
             )
         except ScheduleError as error:
-            raise _prefixed(error, entry.label) from None
+            raise prefixed(error, entry.label) from None
         sources[label] = unparse(entry.node)
         nodes[label] = entry.node
     return ConfigScheduler(schedulers, sources, nodes, total=total, steps_per_epoch=steps_per_epoch)

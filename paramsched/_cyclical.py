@@ -1,20 +1,24 @@
-"""ignite's cyclical schedulers and PiecewiseLinear, as schedule-backed schedulers."""
+"""ignite's cyclical schedulers and PiecewiseLinear, as views over pure schedules.
+
+Each class is built either from ignite's arguments (checked as ignite checks them), or by `over(...)`
+from a pure schedule that `paramsched.compile` has already resolved: the same object in both cases,
+its values those of the pure schedule and its ignite state attributes derived from the position.
+"""
 
 from __future__ import annotations
 
 import numbers
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 
-from ._base import _Scheduled, public_name, require_event_index
+from ._base import ScheduleBacked, public_name, require_event_index
 from ._exceptions import StateDictError
-from ._schedules import SHAPES, Cyclic, Piecewise, Schedule, ShapeFunction
+from ._limits import MAX_EVENTS
+from ._schedules import SHAPES, Cyclic, Piecewise, Schedule
 
 __all__ = ["CosineAnnealingScheduler", "CyclicalScheduler", "LinearCyclicalScheduler", "PiecewiseLinear"]
-
-_MAX_EVENTS = 10**15
 
 
 def _is_real(value: object) -> bool:
@@ -26,16 +30,16 @@ def _is_integral(value: object) -> bool:
     return type(value) is int or isinstance(value, numbers.Integral)
 
 
-class CyclicalScheduler(_Scheduled):
+class CyclicalScheduler(ScheduleBacked):
     """ignite's CyclicalScheduler: cycles of `cycle_size` events, optionally growing, with multipliers
     and a warmup between cycles. `num_cycles` (a paramsched extension) stops after that many cycles
     and holds the final value; ignite's classes cycle forever.
 
-    ignite crashes once `cycle_mult < 1` shrinks a cycle to 0 events; here a cycle never gets shorter
-    than one event.
+    Cycle k+1 lasts int(size_k·cycle_mult) events; ignite crashes once `cycle_mult < 1` shrinks a
+    cycle to 0 events, here a cycle never gets shorter than one event.
     """
 
-    _shape: ShapeFunction
+    _shape_name: str  # the Cyclic shape this class computes
     _cyclic: Cyclic
 
     def __init__(
@@ -54,7 +58,7 @@ class CyclicalScheduler(_Scheduled):
         *,
         num_cycles: int | None = None,
     ):
-        super().__init__(optimizer, param_name, save_history=save_history, param_group_index=param_group_index)
+        ScheduleBacked.__init__(self, optimizer, param_name, save_history, param_group_index)
         if not _is_real(cycle_size) or cycle_size < 2:
             raise ValueError(f"Argument cycle_size should be positive and larger than 1, but given {cycle_size}")
         if not _is_real(cycle_mult) or cycle_mult <= 0:
@@ -63,21 +67,46 @@ class CyclicalScheduler(_Scheduled):
             raise ValueError(f"Argument warmup_duration should be a non-negative integer, but given {warmup_duration}")
         if num_cycles is not None and (not _is_integral(num_cycles) or num_cycles < 1):
             raise ValueError(f"Argument num_cycles should be a positive integer or None, but given {num_cycles}")
-        self._cyclic = Cyclic(
-            self._shape,
-            start_value,
-            end_value,
-            int(cycle_size),
-            cycle_mult,
-            start_value_mult,
-            end_value_mult,
-            int(warmup_duration),
-            None if num_cycles is None else int(num_cycles),
+        times = None if num_cycles is None else int(num_cycles)
+        shape = self._shape_name
+        self._follow(
+            Cyclic(
+                shape,
+                SHAPES[shape],
+                start_value,
+                end_value,
+                int(cycle_size),
+                cycle_mult,
+                start_value_mult,
+                end_value_mult,
+                int(warmup_duration),
+                times,
+            )
         )
-        self.cycle_mult = cycle_mult
-        self.start_value_mult = start_value_mult
-        self.end_value_mult = end_value_mult
-        self.num_cycles = num_cycles
+
+    @classmethod
+    def over(
+        cls,
+        schedule: Cyclic,
+        optimizer: Any,
+        param_name: str,
+        *,
+        save_history: bool = False,
+        param_group_index: int | None = None,
+    ) -> Self:
+        """The scheduler that views `schedule` (of the shape this class computes; its first cycle ≥ 2
+        events): what `paramsched.compile` returns for a repeated shape. Nothing is re-checked."""
+        scheduler = cls.__new__(cls)
+        ScheduleBacked.__init__(scheduler, optimizer, param_name, save_history, param_group_index)
+        scheduler._follow(schedule)
+        return scheduler
+
+    def _follow(self, cyclic: Cyclic) -> None:
+        self._cyclic = cyclic
+        self.cycle_mult = cyclic.cycle_mult
+        self.start_value_mult = cyclic.start_mult
+        self.end_value_mult = cyclic.end_mult
+        self.num_cycles = cyclic.times
         self._state_attrs += [
             "start_value",
             "end_value",
@@ -96,7 +125,7 @@ class CyclicalScheduler(_Scheduled):
 
     # ignite's attributes, derived from the position --------------------------------------------
 
-    def _attributes_at(self, position: int) -> dict[str, Any]:
+    def attributes_at(self, position: int) -> dict[str, Any]:
         cyclic = self._cyclic
         if position == 0:
             cycle, index, after_main = 0, 0, False
@@ -117,11 +146,11 @@ class CyclicalScheduler(_Scheduled):
             "end_value": float(ends[cycle]),
         }
 
-    def _position_from_state(self, state_dict: Mapping[str, Any]) -> int:
+    def position_from_state(self, state_dict: Mapping[str, Any]) -> int:
         owner = public_name(self)
         cycle = require_event_index(state_dict["cycle"], "cycle", owner)
         index = require_event_index(state_dict["event_index"], "event_index", owner)
-        if cycle > _MAX_EVENTS or index > _MAX_EVENTS:
+        if cycle > MAX_EVENTS or index > MAX_EVENTS:
             raise StateDictError(f"{owner}.load_state_dict: cycle {cycle} / event_index {index} out of range")
         try:
             return self._cyclic.cycle_start(cycle) + index
@@ -129,44 +158,29 @@ class CyclicalScheduler(_Scheduled):
             raise StateDictError(f"{owner}.load_state_dict: cycle {cycle} is out of range") from error
 
     def _current(self, name: str) -> Any:
-        return self._attributes_at(self._position)[name]
+        return self.attributes_at(self.position)[name]
 
     @property
     def event_index(self) -> int:
-        if not hasattr(self, "_cyclic"):
-            return self._position
+        if not hasattr(self, "_cyclic"):  # BaseParamScheduler's __init__ sets it before the cycles exist
+            return self.position
         return int(self._current("event_index"))
 
     @event_index.setter
     def event_index(self, value: int) -> None:
         if not hasattr(self, "_cyclic"):
-            self._move_to(int(value))
+            self.move_to(int(value))
         else:
-            self._move_to(self._cyclic.cycle_start(int(self._current("cycle"))) + int(value))
+            self.move_to(self._cyclic.cycle_start(int(self._current("cycle"))) + int(value))
 
-    @property
-    def cycle(self) -> int:
-        return int(self._current("cycle"))
-
-    @property
-    def cycle_size(self) -> int:
-        return int(self._current("cycle_size"))
-
-    @property
-    def warmup_duration(self) -> int:
-        return int(self._current("warmup_duration"))
-
-    @property
-    def total_cycle_size(self) -> int:
-        return int(self._current("total_cycle_size"))
-
-    @property
-    def start_value(self) -> float:
-        return float(self._current("start_value"))
-
-    @property
-    def end_value(self) -> float:
-        return float(self._current("end_value"))
+    # read-only views of ignite's attributes: cycle, cycle_size, warmup_duration, total_cycle_size (ints),
+    # start_value, end_value (floats)
+    cycle = property(lambda self: int(self._current("cycle")))
+    cycle_size = property(lambda self: int(self._current("cycle_size")))
+    warmup_duration = property(lambda self: int(self._current("warmup_duration")))
+    total_cycle_size = property(lambda self: int(self._current("total_cycle_size")))
+    start_value = property(lambda self: float(self._current("start_value")))
+    end_value = property(lambda self: float(self._current("end_value")))
 
 
 class LinearCyclicalScheduler(CyclicalScheduler):
@@ -174,8 +188,7 @@ class LinearCyclicalScheduler(CyclicalScheduler):
     `monotonic=True` a ramp start → end (which allows a warmup between cycles)."""
 
     def __init__(self, *args: Any, monotonic: bool = False, **kwargs: Any):
-        self.monotonic = monotonic
-        self._shape = SHAPES["linear"] if monotonic else SHAPES["triangle"]
+        self._shape_name = "linear" if monotonic else "triangle"
         super().__init__(*args, **kwargs)
         if self._cyclic.cycle_shape(0)[1] > 0 and not monotonic:
             raise ValueError(
@@ -183,11 +196,15 @@ class LinearCyclicalScheduler(CyclicalScheduler):
                 "please use either set warmup_duration=0 or monotonic=True"
             )
 
+    def _follow(self, cyclic: Cyclic) -> None:
+        self.monotonic = cyclic.shape == "linear"
+        super()._follow(cyclic)
+
 
 class CosineAnnealingScheduler(CyclicalScheduler):
     """ignite's CosineAnnealingScheduler: half a cosine from start to end in each cycle (SGDR)."""
 
-    _shape = staticmethod(SHAPES["cosine"])
+    _shape_name = "cosine"
 
 
 def validate_milestones(milestones_values: Any) -> tuple[list[int], list[float]]:
@@ -223,9 +240,11 @@ def piecewise_index(milestones: Sequence[int], position: int) -> int:
     return int(np.searchsorted(np.asarray(milestones), last, side="right")) - 1
 
 
-class PiecewiseLinear(_Scheduled):
+class PiecewiseLinear(ScheduleBacked):
     """ignite's PiecewiseLinear: the first value before the first milestone, linear between
     milestones, the last value after the last."""
+
+    _piecewise: Piecewise
 
     def __init__(
         self,
@@ -235,9 +254,28 @@ class PiecewiseLinear(_Scheduled):
         save_history: bool = False,
         param_group_index: int | None = None,
     ):
-        super().__init__(optimizer, param_name, save_history, param_group_index=param_group_index)
-        self.milestones, self.values = validate_milestones(milestones_values)
-        self._piecewise = Piecewise(self.milestones, self.values)
+        ScheduleBacked.__init__(self, optimizer, param_name, save_history, param_group_index)
+        self._follow(Piecewise(*validate_milestones(milestones_values)))
+
+    @classmethod
+    def over(
+        cls,
+        schedule: Piecewise,
+        optimizer: Any,
+        param_name: str,
+        *,
+        save_history: bool = False,
+        param_group_index: int | None = None,
+    ) -> Self:
+        """The scheduler that views `schedule` (what `paramsched.compile` returns for `piecewise`)."""
+        scheduler = cls.__new__(cls)
+        ScheduleBacked.__init__(scheduler, optimizer, param_name, save_history, param_group_index)
+        scheduler._follow(schedule)
+        return scheduler
+
+    def _follow(self, piecewise: Piecewise) -> None:
+        self._piecewise = piecewise
+        self.milestones, self.values = piecewise.milestones, piecewise.points
         self._state_attrs += ["values", "milestones", "_index"]
 
     @property
@@ -246,7 +284,7 @@ class PiecewiseLinear(_Scheduled):
 
     @property
     def _index(self) -> int:
-        return piecewise_index(self.milestones, self._position)
+        return piecewise_index(self.milestones, self.position)
 
-    def _attributes_at(self, position: int) -> dict[str, Any]:
+    def attributes_at(self, position: int) -> dict[str, Any]:
         return {"event_index": position, "_index": piecewise_index(self.milestones, position)}

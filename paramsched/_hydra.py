@@ -21,15 +21,13 @@ rejects a bare `(`:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
-from . import _ast as ast
 from ._base import ParamScheduler
 from ._compile import compile as compile_schedule
-from ._compile import resolve, to_node
 from ._exceptions import ScheduleArgumentError
-from ._unparse import unparse
+from ._resolve import resolve
+from .language import to_node, unparse
 
 __all__ = ["SchedulerFactory", "canonical", "register_resolvers", "scheduler_factory", "value_at"]
 
@@ -46,13 +44,6 @@ def value_at(text: str, event: int = 0, total: int | None = None, steps_per_epoc
     return resolve(_plain(text), total=total, steps_per_epoch=steps_per_epoch).value_at(event)
 
 
-def _text(value: Any) -> Any:
-    # OmegaConf hands over a number when the schedule is a bare number (`${schedule:0.9}`)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return {"kind": "constant", "value": float(value)}
-    return value
-
-
 def register_resolvers(*, schedule: str = "schedule", schedule_value: str = "schedule_value") -> None:
     """Register the OmegaConf resolvers (again on each call: idempotent; names can be changed)."""
     from omegaconf import OmegaConf
@@ -66,7 +57,7 @@ class SchedulerFactory:
 
     def __init__(
         self,
-        schedule: str | ast.Node | Mapping[str, Any],
+        schedule: Any,
         param_name: str = "lr",
         *,
         param_group_index: int | None = None,
@@ -99,12 +90,13 @@ class SchedulerFactory:
 
 
 def _plain(schedule: Any) -> Any:
-    """Hydra passes nested config values as DictConfig; a mapping-form schedule becomes a dict."""
+    """Hydra passes nested config values as DictConfig; a mapping-form schedule becomes a dict. (A bare
+    number, as OmegaConf hands over `${schedule:0.9}`, is a schedule as it is.)"""
     if type(schedule).__module__.startswith("omegaconf"):
         from omegaconf import OmegaConf
 
         return OmegaConf.to_container(schedule, resolve=True)
-    return _text(schedule)
+    return schedule
 
 
 # A `_target_` for Hydra: the schedule is checked at instantiation; the optimizer is given later.

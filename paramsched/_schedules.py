@@ -20,7 +20,8 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from ._exceptions import LimitError
+from ._exceptions import LimitError, NonFiniteValueError
+from ._limits import MAX_EVENTS, MAX_EVENTS_TEXT
 
 __all__ = [
     "SHAPES",
@@ -38,6 +39,9 @@ __all__ = [
     "Shape",
     "Shift",
     "Step",
+    "evaluate",
+    "finite_values",
+    "named_shape",
 ]
 
 Events = npt.NDArray[np.int64]
@@ -45,14 +49,12 @@ Values = npt.NDArray[np.float64]
 ShapeFunction = Callable[[Values | float, Values | float, Values], Values]
 
 INFINITE: Final = math.inf
-MAX_EVENTS: Final = 10**15
-"""The longest finite schedule (and cycle) paramsched represents; longer ones are refused."""
 
 
 def _bounded(duration: float, what: str) -> float:
     """A finite duration, checked against MAX_EVENTS (numpy's int64 event indices stay far from overflow)."""
     if math.isfinite(duration) and duration > MAX_EVENTS:
-        raise LimitError(f"{what} lasts {duration:.4g} events, more than the limit of 10**15")
+        raise LimitError(f"{what} lasts {duration:.4g} events, more than the limit of {MAX_EVENTS_TEXT}")
     return duration
 
 
@@ -131,12 +133,36 @@ SHAPES: Final[dict[str, ShapeFunction]] = {
 }
 
 
+def named_shape(kind: str, power: float = 1.0, lower: float = -7.0, upper: float = 3.0) -> tuple[str, ShapeFunction]:
+    """(name, function) of a shape form. A plain shape is named by its kind (a key of SHAPES); a
+    parameterised one (cosine with a power ≠ 1, poly, tanh) by its kind and parameters, so that a name
+    in SHAPES always means exactly that function."""
+    if kind == "cosine" and power != 1.0:
+        return f"cosine(power={power!r})", cosine_with_power(power)
+    if kind == "poly":
+        return f"poly(power={power!r})", poly(power)
+    if kind == "tanh":
+        return f"tanh(lower={lower!r}, upper={upper!r})", tanh(lower, upper)
+    return kind, SHAPES[kind]
+
+
 class Shape(Schedule):
-    """`a -> b` over `duration` events along `function`; holds `final` (default: the value at u = 1)."""
+    """`a -> b` over `duration` events along `function`; holds `final` (default: the value at u = 1).
+
+    `shape` names the function: a key of SHAPES exactly when `function` is that plain shape (a
+    parameterised one, such as cosine with a power, has another name).
+    """
 
     def __init__(
-        self, function: ShapeFunction, start: float, end: float, duration: int, final: float | None = None
+        self,
+        shape: str,
+        function: ShapeFunction,
+        start: float,
+        end: float,
+        duration: int,
+        final: float | None = None,
     ) -> None:
+        self.shape = shape
         self.function = function
         self.start = start
         self.end = end
@@ -207,15 +233,21 @@ class MultiStep(Schedule):
 
 
 class Piecewise(Schedule):
-    """ignite's PiecewiseLinear: v0 before m0, linear between milestones, the last value after."""
+    """ignite's PiecewiseLinear: v0 before m0, linear between milestones, the last value after.
+
+    Between milestones m_i ≤ t < m_(i+1): v_i + (v_(i+1) - v_i)·(t - m_i)/(m_(i+1) - m_i), in ignite's order.
+    `milestones` and `points` keep the lists as given (ignite's state holds them as they are).
+    """
 
     def __init__(self, milestones: Sequence[int], values: Sequence[float]) -> None:
-        self.milestones = np.asarray(milestones, dtype=np.int64)
-        self.points = np.asarray(values, dtype=np.float64)
-        self.duration = int(self.milestones[-1])
+        self.milestones = list(milestones)
+        self.points = list(values)
+        self._milestones = np.asarray(milestones, dtype=np.int64)
+        self._points = np.asarray(values, dtype=np.float64)
+        self.duration = int(self._milestones[-1])
 
     def values(self, events: Events) -> Values:
-        milestones, points = self.milestones, self.points
+        milestones, points = self._milestones, self._points
         result = np.empty(events.shape, dtype=np.float64)
         before = events < milestones[0]
         after = events >= milestones[-1]
@@ -240,10 +272,13 @@ class Cyclic(Schedule):
     Cycle k+1 lasts int(size_k · cycle_mult) events (never fewer than 1: ignite divides by zero
     there); the start value is multiplied by start_mult when a cycle's main part ends, the end value
     by end_mult when a new cycle begins; a warmup ramps from a cycle's end to the next start value.
+    `shape` names `function` as Shape's does: ignite's classes are views of a Cyclic whose shape is
+    plain `cosine`, `triangle` or `linear`.
     """
 
     def __init__(
         self,
+        shape: str,
         function: ShapeFunction,
         start: float,
         end: float,
@@ -254,6 +289,7 @@ class Cyclic(Schedule):
         warmup: int = 0,
         times: int | None = None,
     ) -> None:
+        self.shape = shape
         self.function = function
         self.start, self.end = start, end
         self.cycle_mult, self.start_mult, self.end_mult = cycle_mult, start_mult, end_mult
@@ -456,6 +492,7 @@ class Concat(Schedule):
         if len(durations) != len(parts) - 1:
             raise ValueError("Concat needs one duration for every part but the last")
         self.parts = tuple(parts)
+        self.durations = list(durations)
         starts = [0, *itertools.accumulate(durations)]
         self.duration = _bounded(starts[-1] + parts[-1].duration, "a `then` chain")
         _bounded(starts[-1], "a `then` chain")
@@ -530,3 +567,35 @@ def first_non_finite(values: Values) -> int | None:
     if not bad.any():
         return None
     return int(np.argmax(bad))
+
+
+def finite_values(schedule: Schedule, events: Events, what: str = "the schedule", *, prefix: bool = False) -> Values:
+    """The schedule's values at `events`, every one finite: the one check of non-finite values.
+
+    A NaN or infinity raises NonFiniteValueError naming `what` and the first such event (numpy's
+    warnings are silenced: the error says it better). With `prefix`, the finite values before the first
+    bad one are returned instead, and only a bad first value raises: a stepped scheduler serves those
+    and fails at the bad event itself, having written nothing for it.
+    """
+    with np.errstate(all="ignore"):
+        values = schedule.values(events)
+    bad = first_non_finite(values)
+    if bad is None:
+        return values
+    if prefix and bad > 0:
+        return values[:bad]
+    note = "; nothing was written to the optimizer" if prefix else ""
+    raise NonFiniteValueError(f"{what} gives a non-finite value ({values[bad]}) at event {int(events[bad])}{note}")
+
+
+_CHUNK: Final = 1 << 16
+
+
+def evaluate(schedule: Schedule, num_events: int, start: int = 0, what: str = "the schedule") -> Values:
+    """Values for events start .. start+num_events-1, all finite (see finite_values), computed in chunks
+    of 65,536 events so that memory beyond the result stays small."""
+    result = np.empty(num_events, dtype=np.float64)
+    for begin in range(0, num_events, _CHUNK):
+        stop = min(begin + _CHUNK, num_events)
+        result[begin:stop] = finite_values(schedule, np.arange(start + begin, start + stop, dtype=np.int64), what)
+    return result

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ._base import BaseParamScheduler, _default_event, require_keys, require_mapping
+from ._base import BaseParamScheduler, default_event, require_keys, require_mapping
 from ._cyclical import piecewise_index, validate_milestones
 from ._schedules import Piecewise
 
@@ -57,7 +57,7 @@ class StateParamScheduler(BaseParamScheduler):
             if getattr(engine.state, "param_history", None) is None:
                 engine.state.param_history = {}
             engine.state.param_history.setdefault(self.param_name, [])
-        engine.add_event_handler(_default_event("ITERATION_COMPLETED") if event is None else event, self)
+        engine.add_event_handler(default_event("ITERATION_COMPLETED") if event is None else event, self)
 
     def __call__(self, engine: Any) -> None:
         self.event_index += 1

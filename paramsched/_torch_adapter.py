@@ -18,19 +18,19 @@ import torch
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
-from . import _ast as ast
 from . import _schedules as pure
-from ._base import _assign, _plain
-from ._compile import _units_note, evaluate, resolve, to_node
-from ._exceptions import NonFiniteValueError, ScheduleArgumentError, StateDictError
-from ._unparse import unparse
+from ._base import assign, plain
+from ._exceptions import ScheduleArgumentError, StateDictError
+from ._limits import MAX_EVENTS
+from ._resolve import Resolver, units_note
+from .language import Node, to_node, unparse
 
 __all__ = ["TorchScheduler", "torch_scheduler"]
 
 STATE_FORMAT_VERSION = 1
 _MAX_BLOCK = 4096
 
-ScheduleLike = str | ast.Node | Mapping[str, Any]
+ScheduleLike = str | float | Node | Mapping[str, Any]
 
 
 class _Track:
@@ -52,15 +52,10 @@ class _Track:
         return self.block[offset]
 
     def _refill(self, event: int) -> list[float]:
-        values = self.schedule.values(np.arange(event, event + self.size, dtype=np.int64))
+        events = np.arange(event, event + self.size, dtype=np.int64)
         self.size = min(self.size * 2, _MAX_BLOCK)
-        bad = pure.first_non_finite(values)
-        if bad == 0:
-            raise NonFiniteValueError(
-                f"schedule {self.source!r} gives a non-finite value ({values[0]}) at event {event}; "
-                "nothing was written to the optimizer"
-            )
-        return (values if bad is None else values[:bad]).tolist()  # type: ignore[no-any-return]
+        values = pure.finite_values(self.schedule, events, f"schedule {self.source!r}", prefix=True)
+        return values.tolist()  # type: ignore[no-any-return]
 
 
 class TorchScheduler(LRScheduler):
@@ -96,7 +91,8 @@ class TorchScheduler(LRScheduler):
                     f"param group {index} of {type(optimizer).__name__} has no {param_name!r} entry "
                     f"(it has {sorted(group)})"
                 )
-        units = _units_note(total, steps_per_epoch)
+        resolver = Resolver(total, steps_per_epoch)  # checks total and steps_per_epoch
+        units = units_note(total, steps_per_epoch)
         self.param_name = param_name
         self._tracks: list[_Track | None] = []
         for item in per_group:
@@ -104,8 +100,7 @@ class TorchScheduler(LRScheduler):
                 self._tracks.append(None)
                 continue
             node = to_node(item)
-            source = unparse(node) + units
-            self._tracks.append(_Track(resolve(node, total=total, steps_per_epoch=steps_per_epoch), source))
+            self._tracks.append(_Track(resolver.schedule(node), unparse(node) + units))
         self._last_value: list[float] = []
         super().__init__(optimizer, last_epoch)
 
@@ -114,7 +109,7 @@ class TorchScheduler(LRScheduler):
     def get_lr(self) -> list[float | torch.Tensor]:
         """The values for `last_epoch` (torch's name; for another `param_name` these are its values)."""
         return [
-            _plain(group[self.param_name]) if track is None else track.value(self.last_epoch)
+            plain(group[self.param_name]) if track is None else track.value(self.last_epoch)
             for track, group in zip(self._tracks, self.optimizer.param_groups, strict=True)
         ]
 
@@ -146,8 +141,8 @@ class TorchScheduler(LRScheduler):
         key = self.param_name
         for group, track, value in zip(self.optimizer.param_groups, self._tracks, values, strict=True):
             if track is not None:
-                _assign(group, key, value)
-        self._last_value = [float(_plain(group[key])) for group in self.optimizer.param_groups]
+                assign(group, key, value)
+        self._last_value = [float(plain(group[key])) for group in self.optimizer.param_groups]
         self._last_lr = [_copy(group["lr"]) for group in self.optimizer.param_groups]
 
     def get_last_value(self) -> list[float]:
@@ -166,9 +161,9 @@ class TorchScheduler(LRScheduler):
 
         A group left alone (None) shows its current value in every row."""
         columns = [
-            np.full(num_events, float(_plain(group[self.param_name])))
+            np.full(num_events, float(plain(group[self.param_name])))
             if track is None
-            else evaluate(track.schedule, num_events, start)
+            else pure.evaluate(track.schedule, num_events, start, f"schedule {track.source!r}")
             for track, group in zip(self._tracks, self.optimizer.param_groups, strict=True)
         ]
         return np.stack(columns, axis=1) if columns else np.empty((num_events, 0))
@@ -182,8 +177,8 @@ class TorchScheduler(LRScheduler):
             "_step_count": self._step_count,
             "param_name": self.param_name,
             "schedules": self.schedules,
-            "base_lrs": [float(_plain(lr)) for lr in self.base_lrs],
-            "_last_lr": [float(_plain(lr)) for lr in self._last_lr],
+            "base_lrs": [float(plain(lr)) for lr in self.base_lrs],
+            "_last_lr": [float(plain(lr)) for lr in self._last_lr],
             "paramsched_format": STATE_FORMAT_VERSION,
         }
 
@@ -209,7 +204,7 @@ class TorchScheduler(LRScheduler):
             )
         last_epoch = _whole(state_dict["last_epoch"], "last_epoch", owner, minimum=-1)
         step_count = _whole(state_dict["_step_count"], "_step_count", owner, minimum=0)
-        if last_epoch > 10**15:
+        if last_epoch > MAX_EVENTS:
             raise StateDictError(f"{owner}.load_state_dict: last_epoch {last_epoch} is out of range")
         if state_dict["param_name"] != self.param_name:
             raise StateDictError(

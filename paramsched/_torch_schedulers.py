@@ -6,10 +6,10 @@ from __future__ import annotations
 import copy
 import functools
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
-from ._base import BaseParamScheduler, ParamScheduler, _plain, _record_history, require_mapping
+from ._base import BaseParamScheduler, ParamScheduler, default_event, plain, record_history
 from ._composite import ConcatScheduler, ParamGroupScheduler
 from ._cyclical import PiecewiseLinear
 
@@ -64,17 +64,17 @@ class LRScheduler(ParamScheduler):
         self._state_attrs += ["lr_scheduler"]
 
     def _lrs(self) -> Any:
-        lrs = [_plain(group["lr"]) for group in self.optimizer_param_groups]
+        lrs = [plain(group["lr"]) for group in self.optimizer_param_groups]
         return lrs[0] if len(lrs) == 1 else lrs
 
     def __call__(self, engine: Any | None = None, name: str | None = None) -> None:
         if self.event_index > 0 or self._step_first:
             _quietly_step(self.lr_scheduler)
         if self.save_history and engine:
-            _record_history(
+            record_history(
                 engine,
                 self.param_name if name is None else name,
-                [_plain(g["lr"]) for g in self.optimizer_param_groups],
+                [plain(g["lr"]) for g in self.optimizer_param_groups],
             )
         self.event_index += 1
 
@@ -91,15 +91,6 @@ class LRScheduler(ParamScheduler):
         state["lr_scheduler"] = copy.deepcopy(self.lr_scheduler.state_dict())
         return state
 
-    def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
-        require_mapping(state_dict)
-        backup = copy.deepcopy(self.lr_scheduler.state_dict())
-        try:
-            super().load_state_dict(state_dict)
-        except Exception:
-            self.lr_scheduler.load_state_dict(backup)
-            raise
-
     @classmethod
     def simulate_values(  # type: ignore[override]
         cls, num_events: int, lr_scheduler: Any, **kwargs: Any
@@ -109,7 +100,7 @@ class LRScheduler(ParamScheduler):
         rows = []
         for index in range(num_events):
             scheduler(None)
-            rows.append([index, *(_plain(g["lr"]) for g in scheduler.optimizer_param_groups)])
+            rows.append([index, *(plain(g["lr"]) for g in scheduler.optimizer_param_groups)])
         return rows
 
 
@@ -138,10 +129,10 @@ def create_lr_scheduler_with_warmup(
         raise ValueError(f"Argument warmup_duration should be at least 2 events, but given {warmup_duration}")
 
     groups = lr_scheduler.optimizer.param_groups
-    initial = [_plain(g["lr"]) for g in groups] if from_torch else _as_group_list(lr_scheduler.get_param(), len(groups))
+    initial = [plain(g["lr"]) for g in groups] if from_torch else _as_group_list(lr_scheduler.get_param(), len(groups))
     plans: list[list[tuple[int, float]]] = []
     for index, group in enumerate(groups):
-        end_value = _plain(group["lr"]) if warmup_end_value is None else warmup_end_value
+        end_value = plain(group["lr"]) if warmup_end_value is None else warmup_end_value
         milestones: list[tuple[int, float]] = [(0, warmup_start_value), (warmup_duration - 1, end_value)]
         init_lr = initial[index]
         if from_torch:
@@ -269,15 +260,6 @@ class ReduceLROnPlateauScheduler(ParamScheduler):
         lrs = [group["lr"] for group in self.optimizer_param_groups]
         return lrs[0] if len(lrs) == 1 else lrs
 
-    def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
-        require_mapping(state_dict)
-        backup = copy.deepcopy(self.scheduler.state_dict())
-        try:
-            super().load_state_dict(state_dict)
-        except Exception:
-            self.scheduler.load_state_dict(backup)
-            raise
-
     @classmethod
     def simulate_values(  # type: ignore[override]
         cls, num_events: int, metric_values: list[float], init_lr: float, **scheduler_kwargs: Any
@@ -324,7 +306,7 @@ class BatchSizeScheduler(BaseParamScheduler):
             raise ValueError(f"Batch size returned by scheduler_fn should be a positive integer, but given {value}")
         self.dataloader.batch_sampler.batch_size = value
         if self.save_history and engine is not None:
-            _record_history(engine, self.param_name, value)  # type: ignore[arg-type]
+            record_history(engine, self.param_name, value)  # type: ignore[arg-type]
         self.event_index += 1
 
     def step(self) -> None:
@@ -335,9 +317,7 @@ class BatchSizeScheduler(BaseParamScheduler):
         return self.scheduler_fn(self.event_index)
 
     def attach(self, engine: Any, event: Any = None) -> None:
-        from ._base import _default_event
-
-        engine.add_event_handler(_default_event("EPOCH_STARTED") if event is None else event, self)
+        engine.add_event_handler(default_event("EPOCH_STARTED") if event is None else event, self)
 
     @classmethod
     def simulate_values(cls, num_events: int, **scheduler_kwargs: Any) -> list[list[Any]]:

@@ -38,10 +38,29 @@ def test_compile_errors_name_line_and_column(
     assert shown[-2] == "    " + text.splitlines()[line - 1]
 
 
-def test_errors_of_nodes_keep_no_position() -> None:
-    """A node has no text: its errors say what, without a caret."""
-    node = ps.parse("cosine(1 -> 0, 5%)")
+def test_errors_of_nodes_without_text_keep_no_position() -> None:
+    """A node from a mapping has no text: its errors say what, without a caret."""
+    node = ps.load({"kind": "cosine", "start": 1, "end": 0, "duration": "5%"})
     with pytest.raises(ps.UnitError) as raised:
         ps.simulate(node, 3)
     assert raised.value.line is None
     assert str(raised.value) == "duration '5%' needs `total`"
+
+
+@pytest.mark.parametrize("entry", ["compile", "simulate"])
+def test_a_parsed_node_keeps_the_position_of_its_text(entry: str) -> None:
+    """Positions travel with the nodes: a node parsed earlier still points into its text, without a re-parse."""
+    node = ps.parse("linear(0 -> 1, 10) then\n  cosine(1 -> 0, 5%)")
+    with pytest.raises(ps.UnitError) as raised:
+        if entry == "compile":
+            ps.compile(node, Holder())
+        else:
+            ps.simulate(node, 3)
+    assert (raised.value.line, raised.value.column) == (2, 3)
+
+
+def test_a_zero_length_part_points_at_the_part_not_the_chain() -> None:
+    """The innermost node wins: the part that lasts 0 events, not the `then` around it."""
+    with pytest.raises(ps.DurationError) as raised:
+        ps.simulate("const(1, 5) then const(2, 0.4%) then 3", 3, total=100)
+    assert (raised.value.line, raised.value.column) == (1, 18)

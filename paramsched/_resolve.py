@@ -1,0 +1,192 @@
+"""AST → pure schedule: the one place where a node's durations become whole events.
+
+The AST has already checked everything structural (argument kinds, a `warmup` only before `then`, an
+infinite part before `then`, a repeated body of nonzero structural length). What is left here depends
+on the run settings: a `%` duration is a share of `total`, an `ep` one a multiple of `steps_per_epoch`,
+so only after resolving can a part last 0 events or a list of milestones in mixed units go back.
+
+A ScheduleError raised while resolving a node is handed to `locate`, which positions it at that node in
+the text it was parsed from; the innermost node wins, since an error that already has a position keeps it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from typing import Any
+
+from . import _schedules as pure
+from ._exceptions import DurationError, ScheduleArgumentError, ScheduleError
+from .language import Duration, Node, check_run_settings, locate, quoted, to_node
+
+__all__ = ["SHAPED_KINDS", "Resolver", "resolve", "units_note"]
+
+SHAPED_KINDS = ("linear", "cosine", "exp", "poly", "sqrt", "tanh", "triangle")
+"""The forms that are one shape with a range `a -> b` over a duration."""
+
+
+class Resolver:
+    """Turns AST nodes into pure schedules, resolving `%` and `ep` durations to whole events."""
+
+    def __init__(self, total: int | None, steps_per_epoch: int | None) -> None:
+        check_run_settings(total, steps_per_epoch)
+        self.total = total
+        self.steps_per_epoch = steps_per_epoch
+
+    def schedule(self, node: Node) -> pure.Schedule:
+        """The pure schedule of a node (dispatch on its kind: one dict lookup, no isinstance chain)."""
+        try:
+            schedule: pure.Schedule = _RESOLVERS[node.kind](self, node)
+        except ScheduleError as error:
+            raise locate(error, node) from None
+        return schedule
+
+    def events(self, duration: Duration) -> int:
+        if duration.unit == "":
+            return int(duration.amount)  # whole events ≤ MAX_EVENTS, already checked by the AST
+        return duration.events(self.total, self.steps_per_epoch)
+
+    # -- one method per kind ----------------------------------------------------------------------
+
+    def constant(self, node: Any) -> pure.Schedule:
+        return pure.Constant(node.value)
+
+    def const(self, node: Any) -> pure.Schedule:
+        return pure.Constant(node.value, self.events(node.duration))
+
+    def shape(self, node: Any) -> pure.Schedule:
+        name, function = _shape_of(node)
+        final = node.start if node.kind == "triangle" else None  # a triangle ends where it began
+        return pure.Shape(name, function, node.start, node.end, self.events(node.duration), final)
+
+    def rsqrt(self, node: Any) -> pure.Schedule:
+        return pure.Rsqrt(node.value, self.at_least_one(node.timescale, "rsqrt's timescale"))
+
+    def step(self, node: Any) -> pure.Schedule:
+        return pure.Step(node.value, self.at_least_one(node.every, "step's `every`"), node.gamma)
+
+    def multistep(self, node: Any) -> pure.Schedule:
+        return pure.MultiStep(node.value, self.milestones(list(node.at), "multistep"), node.gamma)
+
+    def piecewise(self, node: Any) -> pure.Schedule:
+        milestones = self.milestones([m for m, _ in node.points], "piecewise")
+        return pure.Piecewise(milestones, [v for _, v in node.points])
+
+    def binary(self, node: Any) -> pure.Schedule:
+        return pure.Binary(node.op, self.schedule(node.left), self.schedule(node.right))
+
+    def negate(self, node: Any) -> pure.Schedule:
+        return pure.Negate(self.schedule(node.operand))
+
+    def extremum(self, node: Any) -> pure.Schedule:
+        return pure.Extremum(node.fn, [self.schedule(arg) for arg in node.args])
+
+    def repeat(self, node: Any) -> pure.Schedule:
+        """A repeated shape is a Cyclic (ignite's CyclicalScheduler arithmetic); anything else a Periodic."""
+        body = node.body
+        if body.kind in SHAPED_KINDS:
+            size = self.events(body.duration)
+            if size < 1:
+                raise DurationError(f"repeat needs a body of nonzero duration; {quoted(body)} lasts 0 events")
+            name, function = _shape_of(body)
+            return pure.Cyclic(
+                name,
+                function,
+                body.start,
+                body.end,
+                size,
+                node.cycle_mult,
+                node.start_mult,
+                node.end_mult,
+                self.events(node.warmup),
+                node.times,
+            )
+        schedule = self.schedule(body)
+        if not math.isfinite(schedule.duration) or schedule.duration < 1:
+            raise DurationError(f"repeat needs a body of finite, nonzero duration; {quoted(body)} is not")
+        return pure.Periodic(schedule, node.times)
+
+    def then(self, node: Any) -> pure.Schedule:
+        """The parts one after another; a warmup ramps linearly to the value the part after it starts at
+        (resolved from the last part back, so a warmup before a warmup sees the ramp after it)."""
+        parts: tuple[Any, ...] = node.parts
+        schedules: list[pure.Schedule | None] = [None if p.kind == "warmup" else self.schedule(p) for p in parts]
+        for index in range(len(parts) - 2, -1, -1):
+            part = parts[index]
+            if part.kind == "warmup":
+                following = schedules[index + 1]
+                assert following is not None  # the AST never puts a warmup last
+                schedules[index] = self.warmup(part, following.value_at(0))
+        resolved = [s for s in schedules if s is not None]
+        durations = []
+        for part, schedule in zip(parts[:-1], resolved[:-1], strict=True):
+            if schedule.duration < 1:  # finite: the AST refuses an endless part before `then`
+                raise locate(DurationError(f"a part before `then` lasts 0 events: {quoted(part)}"), part)
+            durations.append(int(schedule.duration))
+        return pure.Concat(resolved, durations)
+
+    def warmup(self, node: Any, target: float) -> pure.Schedule:
+        try:
+            return pure.Shape("linear", pure.SHAPES["linear"], node.start, target, self.events(node.duration))
+        except ScheduleError as error:
+            raise locate(error, node) from None
+
+    # -- checks that need resolved units ----------------------------------------------------------
+
+    def at_least_one(self, duration: Duration, what: str) -> int:
+        events = self.events(duration)
+        if events < 1:
+            raise ScheduleArgumentError(f"{what} {duration} resolves to 0 events; it must be ≥ 1")
+        return events
+
+    def milestones(self, durations: list[Duration], name: str) -> list[int]:
+        events = [self.events(d) for d in durations]
+        for before, after in itertools.pairwise(events):
+            if after < before:
+                raise ScheduleArgumentError(
+                    f"{name}'s milestones must not decrease, but {after} events comes after {before}"
+                )
+        return events
+
+
+def _shape_of(node: Any) -> tuple[str, pure.ShapeFunction]:
+    kind = node.kind
+    if kind == "cosine":
+        return pure.named_shape(kind, power=node.power)
+    if kind == "poly":
+        return pure.named_shape(kind, power=node.power)
+    if kind == "tanh":
+        return pure.named_shape(kind, lower=node.lower, upper=node.upper)
+    return pure.named_shape(kind)
+
+
+_RESOLVERS: dict[str, Any] = {
+    "constant": Resolver.constant,
+    "const": Resolver.const,
+    **dict.fromkeys(SHAPED_KINDS, Resolver.shape),
+    "rsqrt": Resolver.rsqrt,
+    "step": Resolver.step,
+    "multistep": Resolver.multistep,
+    "piecewise": Resolver.piecewise,
+    "repeat": Resolver.repeat,
+    "then": Resolver.then,
+    "binary": Resolver.binary,
+    "negate": Resolver.negate,
+    "extremum": Resolver.extremum,
+}
+
+
+def resolve(schedule: Any, *, total: int | None = None, steps_per_epoch: int | None = None) -> pure.Schedule:
+    """The pure schedule of a text, number, node or mapping, its units resolved with the run settings."""
+    return Resolver(total, steps_per_epoch).schedule(to_node(schedule))
+
+
+def units_note(total: int | None, steps_per_epoch: int | None) -> str:
+    """The run settings a schedule's units were resolved with, as recorded after its canonical text
+    (` (total=10000, steps_per_epoch=500)`): units change the events a text means."""
+    notes: list[str] = []
+    if total is not None:
+        notes.append(f"total={total}")
+    if steps_per_epoch is not None:
+        notes.append(f"steps_per_epoch={steps_per_epoch}")
+    return f" ({', '.join(notes)})" if notes else ""
