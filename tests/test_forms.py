@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import operator
 import re
 from typing import Any
 
@@ -136,6 +137,17 @@ def test_builder_signature_and_docstring_follow_the_declaration(name: str) -> No
     assert builder.__doc__ and f"`{name}(" in builder.__doc__
 
 
+def test_a_warmup_in_the_middle_of_a_python_chain() -> None:
+    # Python's `>>` groups from the left: `(A >> warmup) >> B` must still be `A then warmup then B`
+    chain = ps.const(0.1, 10) >> ps.warmup(5) >> ps.cosine(1, 0, 10)
+    assert chain == parse("const(0.1, 10) then warmup(5) then cosine(1 -> 0, 10)")
+    assert ps.const(0.1, 10).then(ps.warmup(5), ps.cosine(1, 0, 10)) == chain
+    open_chain = ps.const(0.1, 10) >> ps.warmup(5)
+    assert not isinstance(open_chain, ps.Node)  # not a schedule until the part it ramps to follows
+    with pytest.raises(TypeError):
+        ps.simulate(open_chain, 3)
+
+
 def test_none_is_the_default_where_the_default_is_none() -> None:
     assert ps.repeat(ps.linear(0, 1, 5), times=None) == parse("repeat(linear(0 -> 1, 5))")
 
@@ -246,7 +258,9 @@ def _rebuild(node: Node) -> Node:
         return chained
     if isinstance(node, BinaryOp):
         left, right = _rebuild(node.left), _rebuild(node.right)
-        return {"+": left + right, "-": left - right, "*": left * right, "/": left / right}[node.op]
+        combine = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv}[node.op]
+        rebuilt: Node = combine(left, right)
+        return rebuilt
     if isinstance(node, Negate):
         return -_rebuild(node.operand)
     name = node.fn if node.kind == "extremum" else node.kind  # type: ignore[attr-defined]

@@ -65,6 +65,7 @@ __all__ = [
     "MultiStep",
     "Negate",
     "Node",
+    "OpenChain",
     "Piecewise",
     "Poly",
     "Repeat",
@@ -335,23 +336,20 @@ class Node(BaseModel):
     def __neg__(self) -> Node:
         return _composed(Negate, operand=self)
 
-    def __rshift__(self, other: object) -> Node:
-        lifted = lift(other)
-        return self.then(lifted) if lifted is not None else NotImplemented
+    def __rshift__(self, other: object) -> Any:
+        return _chain((self, other)) if lift(other) is not None else NotImplemented
 
-    def __rrshift__(self, other: object) -> Node:
-        lifted = lift(other)
-        return lifted.then(self) if lifted is not None else NotImplemented
+    def __rrshift__(self, other: object) -> Any:
+        return _chain((other, self)) if lift(other) is not None else NotImplemented
 
-    def then(self, *parts: Node | float) -> Node:
-        """`self then part then …`: each part starts its own clock when the one before it ends."""
-        lifted = [lift(part) for part in parts]
-        bad = next((part for part, node in zip(parts, lifted, strict=True) if node is None), None)
-        if bad is not None or not parts:
-            raise ScheduleArgumentError(
-                f"then() takes schedules or numbers, not {type(bad).__name__ if parts else 'nothing'}"
-            )
-        return _composed(Then, parts=(self, *lifted))
+    def then(self, *parts: Node | float) -> Any:
+        """`self then part then …`: each part starts its own clock when the one before it ends.
+
+        A chain that ends in a warmup waits for the part it ramps to: `A >> ps.warmup(10)` is an
+        `OpenChain`, and `A >> ps.warmup(10) >> B` (Python's `>>` groups from the left) is `A then
+        warmup(10) then B`.
+        """
+        return _chain((self, *parts))
 
 
 def lift(value: object) -> Node | None:
@@ -368,6 +366,42 @@ def _binary(op: str, left: object, right: object) -> Node:
     if lifted_left is None or lifted_right is None:
         return NotImplemented  # type: ignore[no-any-return]  # Python then raises its TypeError
     return _composed(BinaryOp, op=op, left=lifted_left, right=lifted_right)
+
+
+class OpenChain:
+    """`A >> ps.warmup(d)`: a `then` chain whose last part is a warmup, waiting for the part the warmup
+    ramps to. `>> B` or `.then(B)` completes it into a node; it is not a schedule by itself."""
+
+    def __init__(self, parts: tuple[Node, ...]) -> None:
+        self.parts = parts
+
+    def then(self, *parts: Node | float) -> Any:
+        """The chain continued by `parts` (a node once it no longer ends in a warmup)."""
+        return _chain((*self.parts, *parts))
+
+    def __rshift__(self, other: object) -> Any:
+        return self.then(other) if lift(other) is not None else NotImplemented  # type: ignore[arg-type]
+
+    def __repr__(self) -> str:
+        return f"<OpenChain {' then '.join(map(str, self.parts))} then …>"
+
+
+def _chain(parts: tuple[object, ...]) -> Any:
+    """The `then` chain of `parts` (nodes, numbers or open chains); an OpenChain while it ends in a warmup."""
+    flat: list[Node] = []
+    for part in parts:
+        if isinstance(part, OpenChain):
+            flat.extend(part.parts)
+            continue
+        lifted = lift(part)
+        if lifted is None:
+            raise ScheduleArgumentError(f"then() takes schedules or numbers, not {type(part).__name__}")
+        flat.append(lifted)
+    if len(flat) < 2:
+        raise ScheduleArgumentError("then() needs at least one part to follow")
+    if isinstance(flat[-1], Warmup):
+        return OpenChain(tuple(flat))
+    return _composed(Then, parts=tuple(flat))
 
 
 def _composed(model: type[Node], **fields: Any) -> Node:
