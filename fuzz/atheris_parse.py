@@ -26,7 +26,7 @@ with atheris.instrument_imports():
     import numpy as np
 
     import paramsched as ps
-    from paramsched import _ast, _compile, _parse, _schedules  # noqa: F401 - instrumented for coverage
+    from paramsched import _compile, _resolve, _schedules, language  # noqa: F401 - instrumented for coverage
 
 SECOND = 1.0
 TOLERATE_KNOWN = os.environ.get("PARAMSCHED_FUZZ_KNOWN") == "1"
