@@ -148,25 +148,19 @@ class _Binder(Generic[Item]):
                 self.origins[(name,)] = end
             return
         self.origins[(field,)] = item
-        if kind == "number":
-            value = self.reader.number(item)
+        if kind == "duration":
+            self.fields[field] = self.duration(item, self.wrong(param, item, label))
+            return
+        if kind in ("number", "count", "schedule"):
+            value = self.reader.schedule(item) if kind == "schedule" else self.reader.number(item)
             if value is None:
                 raise self.wrong(param, item, label)
+            if kind == "count":
+                assert isinstance(value, float)
+                if not value.is_integer():
+                    raise _fail(f"{self.form.name}() {param.name} must be a whole number, got {value!r}", item)
+                value = int(value)
             self.fields[field] = value
-        elif kind == "duration":
-            self.fields[field] = self.duration(item, self.wrong(param, item, label))
-        elif kind == "schedule":
-            node = self.reader.schedule(item)
-            if node is None:
-                raise self.wrong(param, item, label)
-            self.fields[field] = node
-        elif kind == "count":
-            count = self.reader.number(item)
-            if count is None:
-                raise self.wrong(param, item, label)
-            if not count.is_integer():
-                raise _fail(f"{self.form.name}() {param.name} must be a whole number, got {count!r}", item)
-            self.fields[field] = int(count)
         else:  # a list of durations
             listed = self.reader.items(item, "list")
             if listed is None:

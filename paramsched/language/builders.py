@@ -23,26 +23,6 @@ from .forms import Form
 from .lexemes import read_duration
 from .nodes import FORMS, Duration, Node, format_number, lift
 
-__all__ = [
-    "BUILDERS",
-    "const",
-    "cosine",
-    "exp",
-    "linear",
-    "max",
-    "min",
-    "multistep",
-    "piecewise",
-    "poly",
-    "repeat",
-    "rsqrt",
-    "sqrt",
-    "step",
-    "tanh",
-    "triangle",
-    "warmup",
-]
-
 
 class _Range:
     """Two positional Python arguments that fill one range argument `a -> b`."""
@@ -174,6 +154,8 @@ def _builder(form: Form) -> Callable[..., Node]:
 
 BUILDERS: dict[str, Callable[..., Node]] = {name: _builder(form) for name, form in FORMS.items()}
 """One builder per form of the language, by the form's name."""
+
+__all__ = ["BUILDERS", *BUILDERS]
 
 const = BUILDERS["const"]
 linear = BUILDERS["linear"]

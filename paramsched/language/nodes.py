@@ -238,6 +238,20 @@ _NO_WARMUP = Duration(amount=0.0)
 _Facts = dict[str, Any]  # depth, extent, and "at": (text, line, column) for a node parsed from text
 
 
+def _operator(op: str, *, reflected: bool = False) -> Any:
+    """`node op other` (or, reflected, `other op node`) as a BinaryOp; numbers lift, other types do not."""
+
+    def apply(self: Node, other: object) -> Node:
+        return _binary(op, other, self) if reflected else _binary(op, self, other)
+
+    apply.__name__ = f"__{'r' if reflected else ''}{_OPERATOR_NAMES[op]}__"
+    apply.__doc__ = f"`{'other' if reflected else 'self'} {op} {'self' if reflected else 'other'}`, pointwise."
+    return apply
+
+
+_OPERATOR_NAMES = {"+": "add", "-": "sub", "*": "mul", "/": "truediv"}
+
+
 class Node(BaseModel):
     """A schedule: a function from the event index t = 0, 1, 2, … to a finite float, with a duration.
 
@@ -309,29 +323,14 @@ class Node(BaseModel):
 
     # -- composition ----------------------------------------------------------------------------------
 
-    def __add__(self, other: object) -> Node:
-        return _binary("+", self, other)
-
-    def __radd__(self, other: object) -> Node:
-        return _binary("+", other, self)
-
-    def __sub__(self, other: object) -> Node:
-        return _binary("-", self, other)
-
-    def __rsub__(self, other: object) -> Node:
-        return _binary("-", other, self)
-
-    def __mul__(self, other: object) -> Node:
-        return _binary("*", self, other)
-
-    def __rmul__(self, other: object) -> Node:
-        return _binary("*", other, self)
-
-    def __truediv__(self, other: object) -> Node:
-        return _binary("/", self, other)
-
-    def __rtruediv__(self, other: object) -> Node:
-        return _binary("/", other, self)
+    __add__ = _operator("+")
+    __radd__ = _operator("+", reflected=True)
+    __sub__ = _operator("-")
+    __rsub__ = _operator("-", reflected=True)
+    __mul__ = _operator("*")
+    __rmul__ = _operator("*", reflected=True)
+    __truediv__ = _operator("/")
+    __rtruediv__ = _operator("/", reflected=True)
 
     def __neg__(self) -> Node:
         return _composed(Negate, operand=self)
@@ -530,15 +529,20 @@ class Linear(_Ranged):
     kind: Literal["linear"] = "linear"
 
 
-class Cosine(_Ranged):
-    """`cosine(a -> b, d, power=p)`: a + (b − a)/2·(1 − cos(π·u)); with power p ≠ 1,
-    b + (a − b)·((1 + cos(π·u))/2)^p (optax's `exponent`)."""
+class _Powered(_Ranged):
+    """A shape with an exponent `power` > 0 (default 1)."""
 
-    kind: Literal["cosine"] = "cosine"
     power: Annotated[Real, Arg("number", keyword=True)] = 1.0
 
     def check(self) -> None:
         _positive(self, "power", self.power)
+
+
+class Cosine(_Powered):
+    """`cosine(a -> b, d, power=p)`: a + (b − a)/2·(1 − cos(π·u)); with power p ≠ 1,
+    b + (a − b)·((1 + cos(π·u))/2)^p (optax's `exponent`)."""
+
+    kind: Literal["cosine"] = "cosine"
 
 
 class Exp(_Ranged):
@@ -556,14 +560,10 @@ class Exp(_Ranged):
             )
 
 
-class Poly(_Ranged):
+class Poly(_Powered):
     """`poly(a -> b, d, power=p)`: b + (a − b)·(1 − u)^p; p > 0, default 1."""
 
     kind: Literal["poly"] = "poly"
-    power: Annotated[Real, Arg("number", keyword=True)] = 1.0
-
-    def check(self) -> None:
-        _positive(self, "power", self.power)
 
 
 class Sqrt(_Ranged):

@@ -171,15 +171,10 @@ def _what(value: _Value) -> str:
     """How an argument the user wrote is named in messages."""
     if isinstance(value, _DurationLiteral):
         return f"the duration '{value.text}'"
-    if isinstance(value, _Range):
-        return "a range"
-    if isinstance(value, _List):
-        return "a list"
-    if isinstance(value, _Tuple):
-        return "a tuple"
-    if isinstance(value, _Number):
-        return "a number"
-    return "a schedule"
+    return _WHAT.get(type(value), "a schedule")
+
+
+_WHAT: dict[type[_Value], str] = {_Range: "a range", _List: "a list", _Tuple: "a tuple", _Number: "a number"}
 
 
 def _require_node(value: object, context: str) -> Node:
