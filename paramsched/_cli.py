@@ -16,11 +16,10 @@ from typing import Any, TextIO
 import numpy as np
 
 from . import _schedules as pure
-from ._ast import json_schema
 from ._config import find_schedule_strings, load_config, prefixed, validate_config
 from ._exceptions import ScheduleError, UnitError
 from ._resolve import resolve
-from .language import quoted, to_node, unparse
+from .language import json_schema, quoted, to_node, unparse
 
 __all__ = ["main"]
 

@@ -13,9 +13,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from paramsched._limits import MAX_DEPTH
-from paramsched.language import Node, load
-from paramsched.language.nodes import Constant, Negate
 from paramsched._exceptions import (
     DurationError,
     LimitError,
@@ -26,9 +23,9 @@ from paramsched._exceptions import (
     UnitError,
     UnknownNameError,
 )
-from paramsched._limits import MAX_TEXT_LENGTH, MAX_TOKENS
-from paramsched.language import parse
-from paramsched.language import unparse
+from paramsched._limits import MAX_DEPTH, MAX_TEXT_LENGTH, MAX_TOKENS
+from paramsched.language import Node, load, parse, unparse
+from paramsched.language.nodes import Constant, Negate
 
 FAST = 1.0  # seconds allowed for any input up to 100 KB (SPEC §6)
 
