@@ -21,4 +21,4 @@ def test_committed_schema_is_current() -> None:
 def test_schema_covers_every_kind() -> None:
     schema = json_schema()
     mapping = schema["discriminator"]["mapping"]
-    assert sorted(mapping) == sorted(model.model_fields['kind'].default for model in MODELS)
+    assert sorted(mapping) == sorted(model.model_fields["kind"].default for model in MODELS)
