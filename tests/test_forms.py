@@ -195,6 +195,17 @@ def test_numbers_lift_on_either_side_and_other_types_do_not() -> None:
         node * True
 
 
+def test_numbers_too_large_for_a_float_are_refused_as_in_text() -> None:
+    with pytest.raises(ps.NonFiniteValueError):
+        ps.parse("1" + "0" * 400)
+    with pytest.raises(ps.NonFiniteValueError):
+        ps.const(1, 5) + 10**400
+    with pytest.raises(ps.NonFiniteValueError):
+        ps.const(10**400, 5)
+    with pytest.raises(ps.ScheduleError):  # as `{"kind": "constant", "value": 10**400}` is refused
+        ps.load({"kind": "negate", "operand": 10**400})
+
+
 def test_nodes_compare_by_fields_not_by_where_they_came_from() -> None:
     parsed = parse("linear(0 -> 1, 10)")
     built = ps.linear(0, 1, 10)

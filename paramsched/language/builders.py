@@ -21,7 +21,7 @@ from typing import Any, Literal
 from .binding import BindFailure, bind, construct
 from .forms import Form
 from .lexemes import read_duration
-from .nodes import FORMS, Duration, Node, format_number, lift
+from .nodes import FORMS, Duration, Node, format_number, lift, plain_number
 
 
 class _Range:
@@ -37,9 +37,7 @@ class _PythonReader:
     """What Python argument values are, for binding.bind."""
 
     def number(self, item: object) -> float | None:
-        if isinstance(item, (int, float)) and not isinstance(item, bool):
-            return float(item)
-        return None
+        return plain_number(item)
 
     def duration(self, item: object) -> tuple[float, str] | Duration | None:
         if isinstance(item, Duration):

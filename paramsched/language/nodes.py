@@ -81,6 +81,7 @@ __all__ = [
     "format_number",
     "lift",
     "node_depth",
+    "plain_number",
     "position_of",
     "structural_duration",
 ]
@@ -351,13 +352,26 @@ class Node(BaseModel):
         return _chain((self, *parts))
 
 
+def plain_number(value: object) -> float | None:
+    """An int or float (not a bool) as a float; None for anything else. A number too large for a float
+    raises NonFiniteValueError, as the same digits in text do."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except OverflowError:
+        digits = str(value)
+        raise NonFiniteValueError(
+            f"the number {digits[:8]}… ({len(digits)} digits) is too large to be finite"
+        ) from None
+
+
 def lift(value: object) -> Node | None:
     """A node as it is, a plain number (not a bool) as a Constant; None for anything else."""
     if isinstance(value, Node):
         return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return Constant(value=float(value))
-    return None
+    number = plain_number(value)
+    return None if number is None else _composed(Constant, value=number)
 
 
 def _binary(op: str, left: object, right: object) -> Node:
@@ -475,7 +489,7 @@ def _sub_schedule(value: object) -> object:
     if isinstance(value, bool):
         return value  # refused below as not a schedule
     if isinstance(value, (int, float)):
-        return Constant(value=float(value))
+        return {"kind": "constant", "value": value}  # validated as a Constant's value, with its messages
     if isinstance(value, str):
         from .parse import parse  # the parser builds nodes: it imports this module, not the reverse
 
