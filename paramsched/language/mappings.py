@@ -7,6 +7,7 @@ error class and message are the same; the message names the field path instead o
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from collections.abc import Mapping
@@ -28,10 +29,14 @@ _MAX_CONTAINER_DEPTH = 2 * MAX_DEPTH + 8  # dicts and lists in a mapping: a node
 class ScheduleModel(RootModel[AnyNode]):
     """A whole schedule; its JSON Schema describes the language as nested mappings."""
 
-    model_config = ConfigDict(title="Schedule")
+    model_config = ConfigDict(title="Schedule", defer_build=True)  # built when a schema is asked for
 
 
-_NODE_ADAPTER: TypeAdapter[AnyNode] = TypeAdapter(AnyNode)
+@functools.cache
+def _node_adapter() -> TypeAdapter[AnyNode]:
+    """The validator of a node given as data, built on the first `load` (not at import: a cold
+    `paramsched check` of text never needs it)."""
+    return TypeAdapter(AnyNode)
 
 
 def json_schema() -> dict[str, Any]:
@@ -45,7 +50,7 @@ def load(data: Mapping[str, Any] | str | Node) -> Node:
         return check_root(data)
     plain = _plain(_json_mapping(data) if isinstance(data, str) else data, 0)
     try:
-        node: Node = _NODE_ADAPTER.validate_python(plain)
+        node: Node = _node_adapter().validate_python(plain)
     except ValidationError as error:
         raise schedule_error(error, root_is_union=True) from None
     return check_root(node)
