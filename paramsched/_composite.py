@@ -107,7 +107,8 @@ class ConcatScheduler(ScheduleBacked):
     def over(cls, schedule: Concat, parts: list[ScheduleBacked], save_history: bool = False) -> ConcatScheduler:
         """The scheduler that views `schedule`, given the views of its parts (fresh, one per part, in
         order): what `paramsched.compile` returns for `then`. Nothing is re-checked or re-joined."""
-        scheduler = cls.__new__(cls)
+        view = JoinedConcatScheduler if cls is ConcatScheduler else cls
+        scheduler = view.__new__(view)
         first = parts[0]
         scheduler._assemble(parts, schedule.durations, first.optimizer, first.param_name, save_history, schedule)
         return scheduler
@@ -327,6 +328,14 @@ class ConcatScheduler(ScheduleBacked):
                 row.extend(group[name] for group in scheduler.optimizer_param_groups)
             rows.append(row)
         return rows
+
+
+class JoinedConcatScheduler(ConcatScheduler):
+    """The view `compile` returns for `then`: a ConcatScheduler over one pure schedule, chosen by the
+    compiler (never swapped in `__new__`). It steps as one schedule-backed scheduler, without asking at
+    every event whether its parts are joined; that check costs ~150 ns an event on the reference."""
+
+    __call__ = ScheduleBacked.__call__
 
 
 class ParamGroupScheduler:
