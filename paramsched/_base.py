@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from copy import copy, deepcopy
 from operator import length_hint
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 import numpy as np
 
@@ -344,24 +344,38 @@ class ScheduleBacked(ParamScheduler):
     """
 
     _MAX_BLOCK: ClassVar[int] = 4096
-
-    def __init__(
-        self,
-        optimizer: Any,
-        param_name: str,
-        save_history: bool = False,
-        param_group_index: int | None = None,
-    ):
-        self._block: list[float] = []  # values of events _block_start, _block_start + 1, ...
-        self._block_start = 0
-        self._upcoming: Iterator[float] = iter(self._block)  # the block's values not yet served
-        self._block_size = 64
-        self._source_text: str | None = None
-        self._render_source: Callable[[], str] | None = None
-        self._target_index: int | None = param_group_index
-        super().__init__(optimizer, param_name, save_history, param_group_index)
+    # set by ParamScheduler's __init__ (its event_index and param_group_index go through move_to and
+    # the setter below); the rest until first used
+    _block: list[float]  # values of events _block_start, _block_start + 1, ...
+    _block_start: int
+    _upcoming: Iterator[float]  # the block's values not yet served
+    _target_index: int | None
+    _block_size = 64
+    _source_text: str | None = None
+    _render_source: Callable[[], str] | None = None
 
     # -- the pure view --------------------------------------------------------------------------
+
+    @classmethod
+    def over(
+        cls,
+        schedule: Schedule,
+        optimizer: Any,
+        param_name: str,
+        *,
+        save_history: bool = False,
+        param_group_index: int | None = None,
+    ) -> Self:
+        """The scheduler of this class that views `schedule`, built from it (no argument is re-checked
+        or recomputed): how `paramsched.compile` builds the scheduler of a resolved schedule."""
+        scheduler = cls.__new__(cls)
+        ParamScheduler.__init__(scheduler, optimizer, param_name, save_history, param_group_index)
+        scheduler.follow(schedule)
+        return scheduler
+
+    @abstractmethod
+    def follow(self, schedule: Schedule) -> None:
+        """Take `schedule` as the one this scheduler follows (once, as it is built)."""
 
     @property
     @abstractmethod
@@ -372,6 +386,10 @@ class ScheduleBacked(ParamScheduler):
     def is_pure(self) -> bool:
         """Whether `schedule` exists: every value is the pure schedule at the position."""
         return True
+
+    def delegate(self, engine: Any | None, name: str | None) -> None:
+        """Serve an event without a pure schedule: what a scheduler that is not pure does instead."""
+        raise TypeError(f"{public_name(self)} has no pure schedule to serve values from")
 
     def evaluate(self, num_events: int, start: int = 0) -> np.ndarray[Any, np.dtype[np.float64]]:
         """Values for events start .. start+num_events-1, without touching any state."""
@@ -449,11 +467,18 @@ class ScheduleBacked(ParamScheduler):
     def param_group_index(self, value: int | None) -> None:
         self._target_index = value
 
+    def write_to_group(self, index: int | None) -> None:
+        """Write into param group `index` only (None: all), whatever `param_group_index` reads."""
+        self._target_index = index
+
     def __call__(self, engine: Any | None = None, name: str | None = None) -> None:
         # the hot path: the next value of the block; everything else happens once per block
         try:
             value = next(self._upcoming)
         except StopIteration:
+            if not self.is_pure:
+                self.delegate(engine, name)
+                return
             value = self._refill()
         key = self.param_name
         groups = self.optimizer.param_groups
@@ -560,8 +585,11 @@ class CurveScheduler(ScheduleBacked):
     ):
         if not isinstance(schedule, Schedule):
             raise TypeError(f"Argument schedule should be a paramsched schedule, but given {type(schedule)}")
-        self._curve = schedule
         super().__init__(optimizer, param_name, save_history, param_group_index)
+        self.follow(schedule)
+
+    def follow(self, schedule: Schedule) -> None:
+        self._curve = schedule
 
     @property
     def schedule(self) -> Schedule:

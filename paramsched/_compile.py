@@ -44,7 +44,7 @@ def scheduler_of(
     this schedule (see the module docstring), a CurveScheduler otherwise."""
     if isinstance(schedule, pure.Concat):
         parts = [scheduler_of(p, optimizer, param_name, param_group_index, save_history) for p in schedule.parts]
-        return ConcatScheduler.over(schedule, parts, save_history=save_history)
+        return ConcatScheduler.joining(schedule, parts, save_history=save_history)
     if isinstance(schedule, pure.Piecewise):
         return PiecewiseLinear.over(
             schedule, optimizer, param_name, save_history=save_history, param_group_index=param_group_index
@@ -60,8 +60,8 @@ def scheduler_of(
             return view.over(
                 schedule, optimizer, param_name, save_history=save_history, param_group_index=param_group_index
             )
-    return CurveScheduler(
-        optimizer, param_name, schedule, save_history=save_history, param_group_index=param_group_index
+    return CurveScheduler.over(
+        schedule, optimizer, param_name, save_history=save_history, param_group_index=param_group_index
     )
 
 

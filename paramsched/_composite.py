@@ -104,11 +104,10 @@ class ConcatScheduler(ScheduleBacked):
         self._assemble(schedulers, durations, optimizer, param_name, save_history, joined)
 
     @classmethod
-    def over(cls, schedule: Concat, parts: list[ScheduleBacked], save_history: bool = False) -> ConcatScheduler:
+    def joining(cls, schedule: Concat, parts: list[ScheduleBacked], save_history: bool = False) -> ConcatScheduler:
         """The scheduler that views `schedule`, given the views of its parts (fresh, one per part, in
         order): what `paramsched.compile` returns for `then`. Nothing is re-checked or re-joined."""
-        view = JoinedConcatScheduler if cls is ConcatScheduler else cls
-        scheduler = view.__new__(view)
+        scheduler = cls.__new__(cls)
         first = parts[0]
         scheduler._assemble(parts, schedule.durations, first.optimizer, first.param_name, save_history, schedule)
         return scheduler
@@ -128,9 +127,10 @@ class ConcatScheduler(ScheduleBacked):
         self._offsets = [s.position if isinstance(s, ScheduleBacked) else 0 for s in schedulers]
         for s in schedulers:
             s.save_history = save_history
+        super().__init__(optimizer, param_name, save_history)
+        self.move_to(0)
         # joined, it writes the groups its parts write; its own param_group_index stays None, as in ignite
-        target = schedulers[0].param_group_index if joined is not None else None
-        super().__init__(optimizer, param_name, save_history, target)
+        self.write_to_group(schedulers[0].param_group_index if joined is not None else None)
         self._index = 0  # delegated: ignite's _scheduler_index and _current_duration, stepped per event
         self._remaining = int(durations[0])
         self._state_attrs += ["_current_duration", "durations", "_scheduler_index"]
@@ -142,6 +142,9 @@ class ConcatScheduler(ScheduleBacked):
     @param_group_index.setter
     def param_group_index(self, value: int | None) -> None:
         pass
+
+    def follow(self, schedule: Schedule) -> None:
+        raise TypeError("a ConcatScheduler is built from its parts: ConcatScheduler.joining(schedule, parts)")
 
     @property
     def is_pure(self) -> bool:
@@ -169,10 +172,11 @@ class ConcatScheduler(ScheduleBacked):
 
     # -- stepping -------------------------------------------------------------------------------
 
-    def __call__(self, engine: Any | None = None, name: str | None = None) -> None:
-        if self._joined is not None:
-            ScheduleBacked.__call__(self, engine, name)  # the joined fast path: one pure schedule
-            return
+    # __call__ is ScheduleBacked's: joined, the next value of the block; delegated, the block is always
+    # empty and each event goes to `delegate` (no joined-or-not check on the joined path)
+
+    def delegate(self, engine: Any | None, name: str | None) -> None:
+        """Delegated: the current part serves the event, as in ignite."""
         while self._remaining == 0:  # zero-length parts are skipped, however many in a row
             self._index += 1
             self._remaining = int(self.durations[self._index]) if self._index < len(self.durations) else -1
@@ -328,14 +332,6 @@ class ConcatScheduler(ScheduleBacked):
                 row.extend(group[name] for group in scheduler.optimizer_param_groups)
             rows.append(row)
         return rows
-
-
-class JoinedConcatScheduler(ConcatScheduler):
-    """The view `compile` returns for `then`: a ConcatScheduler over one pure schedule, chosen by the
-    compiler (never swapped in `__new__`). It steps as one schedule-backed scheduler, without asking at
-    every event whether its parts are joined; that check costs ~150 ns an event on the reference."""
-
-    __call__ = ScheduleBacked.__call__
 
 
 class ParamGroupScheduler:

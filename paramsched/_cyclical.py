@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Mapping, Sequence
-from typing import Any, Self
+from typing import Any
 
 import numpy as np
 
 from ._base import ScheduleBacked, public_name, require_event_index
 from ._exceptions import StateDictError
 from ._limits import MAX_EVENTS
-from ._schedules import SHAPES, Cyclic, Piecewise, Schedule
+from ._schedules import SHAPES, Cyclic, Piecewise, Schedule, Shape
 
 __all__ = ["CosineAnnealingScheduler", "CyclicalScheduler", "LinearCyclicalScheduler", "PiecewiseLinear"]
 
@@ -68,41 +68,14 @@ class CyclicalScheduler(ScheduleBacked):
         if num_cycles is not None and (not _is_integral(num_cycles) or num_cycles < 1):
             raise ValueError(f"Argument num_cycles should be a positive integer or None, but given {num_cycles}")
         times = None if num_cycles is None else int(num_cycles)
-        shape = self._shape_name
-        self._follow(
-            Cyclic(
-                shape,
-                SHAPES[shape],
-                start_value,
-                end_value,
-                int(cycle_size),
-                cycle_mult,
-                start_value_mult,
-                end_value_mult,
-                int(warmup_duration),
-                times,
-            )
-        )
+        body = Shape(self._shape_name, SHAPES[self._shape_name], start_value, end_value, int(cycle_size))
+        self.follow(Cyclic(body, cycle_mult, start_value_mult, end_value_mult, int(warmup_duration), times))
 
-    @classmethod
-    def over(
-        cls,
-        schedule: Cyclic,
-        optimizer: Any,
-        param_name: str,
-        *,
-        save_history: bool = False,
-        param_group_index: int | None = None,
-    ) -> Self:
-        """The scheduler that views `schedule` (of the shape this class computes; its first cycle ≥ 2
-        events): what `paramsched.compile` returns for a repeated shape. Nothing is re-checked."""
-        scheduler = cls.__new__(cls)
-        ScheduleBacked.__init__(scheduler, optimizer, param_name, save_history, param_group_index)
-        scheduler._follow(schedule)
-        return scheduler
-
-    def _follow(self, cyclic: Cyclic) -> None:
-        self._cyclic = cyclic
+    def follow(self, schedule: Schedule) -> None:
+        """Follow `schedule`, a Cyclic of the shape this class computes whose first cycle lasts ≥ 2 events
+        (`over` builds the view of a repeated shape that `paramsched.compile` returns this way)."""
+        assert isinstance(schedule, Cyclic)
+        cyclic = self._cyclic = schedule
         self.cycle_mult = cyclic.cycle_mult
         self.start_value_mult = cyclic.start_mult
         self.end_value_mult = cyclic.end_mult
@@ -196,9 +169,9 @@ class LinearCyclicalScheduler(CyclicalScheduler):
                 "please use either set warmup_duration=0 or monotonic=True"
             )
 
-    def _follow(self, cyclic: Cyclic) -> None:
-        self.monotonic = cyclic.shape == "linear"
-        super()._follow(cyclic)
+    def follow(self, schedule: Schedule) -> None:
+        self.monotonic = isinstance(schedule, Cyclic) and schedule.shape == "linear"
+        super().follow(schedule)
 
 
 class CosineAnnealingScheduler(CyclicalScheduler):
@@ -255,26 +228,12 @@ class PiecewiseLinear(ScheduleBacked):
         param_group_index: int | None = None,
     ):
         ScheduleBacked.__init__(self, optimizer, param_name, save_history, param_group_index)
-        self._follow(Piecewise(*validate_milestones(milestones_values)))
+        self.follow(Piecewise(*validate_milestones(milestones_values)))
 
-    @classmethod
-    def over(
-        cls,
-        schedule: Piecewise,
-        optimizer: Any,
-        param_name: str,
-        *,
-        save_history: bool = False,
-        param_group_index: int | None = None,
-    ) -> Self:
-        """The scheduler that views `schedule` (what `paramsched.compile` returns for `piecewise`)."""
-        scheduler = cls.__new__(cls)
-        ScheduleBacked.__init__(scheduler, optimizer, param_name, save_history, param_group_index)
-        scheduler._follow(schedule)
-        return scheduler
-
-    def _follow(self, piecewise: Piecewise) -> None:
-        self._piecewise = piecewise
+    def follow(self, schedule: Schedule) -> None:
+        """Follow `schedule`, a Piecewise (`over` builds the view `paramsched.compile` returns for `piecewise`)."""
+        assert isinstance(schedule, Piecewise)
+        piecewise = self._piecewise = schedule
         self.milestones, self.values = piecewise.milestones, piecewise.points
         self._state_attrs += ["values", "milestones", "_index"]
 

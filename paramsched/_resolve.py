@@ -54,7 +54,7 @@ class Resolver:
     def const(self, node: Any) -> pure.Schedule:
         return pure.Constant(node.value, self.events(node.duration))
 
-    def shape(self, node: Any) -> pure.Schedule:
+    def shape(self, node: Any) -> pure.Shape:
         name, function = _shape_of(node)
         final = node.start if node.kind == "triangle" else None  # a triangle ends where it began
         return pure.Shape(name, function, node.start, node.end, self.events(node.duration), final)
@@ -85,22 +85,11 @@ class Resolver:
         """A repeated shape is a Cyclic (ignite's CyclicalScheduler arithmetic); anything else a Periodic."""
         body = node.body
         if body.kind in SHAPED_KINDS:
-            size = self.events(body.duration)
-            if size < 1:
+            shape = self.shape(body)
+            if shape.duration < 1:
                 raise DurationError(f"repeat needs a body of nonzero duration; {quoted(body)} lasts 0 events")
-            name, function = _shape_of(body)
-            return pure.Cyclic(
-                name,
-                function,
-                body.start,
-                body.end,
-                size,
-                node.cycle_mult,
-                node.start_mult,
-                node.end_mult,
-                self.events(node.warmup),
-                node.times,
-            )
+            warmup = self.events(node.warmup)
+            return pure.Cyclic(shape, node.cycle_mult, node.start_mult, node.end_mult, warmup, node.times)
         schedule = self.schedule(body)
         if not math.isfinite(schedule.duration) or schedule.duration < 1:
             raise DurationError(f"repeat needs a body of finite, nonzero duration; {quoted(body)} is not")
@@ -150,14 +139,9 @@ class Resolver:
 
 
 def _shape_of(node: Any) -> tuple[str, pure.ShapeFunction]:
-    kind = node.kind
-    if kind == "cosine":
-        return pure.named_shape(kind, power=node.power)
-    if kind == "poly":
-        return pure.named_shape(kind, power=node.power)
-    if kind == "tanh":
-        return pure.named_shape(kind, lower=node.lower, upper=node.upper)
-    return pure.named_shape(kind)
+    if node.kind == "tanh":
+        return pure.named_shape("tanh", lower=node.lower, upper=node.upper)
+    return pure.named_shape(node.kind, power=getattr(node, "power", 1.0))  # cosine and poly have a power
 
 
 _RESOLVERS: dict[str, Any] = {

@@ -267,31 +267,28 @@ _NO_VALUES: Final[Values] = np.empty(0, dtype=np.float64)
 
 
 class Cyclic(Schedule):
-    """Cycles of a shape as ignite's CyclicalScheduler, with `times` cycles or endless.
+    """Cycles of a shape (`body`, whose duration is the first cycle's size) as ignite's
+    CyclicalScheduler, with `times` cycles or endless.
 
     Cycle k+1 lasts int(size_k · cycle_mult) events (never fewer than 1: ignite divides by zero
     there); the start value is multiplied by start_mult when a cycle's main part ends, the end value
     by end_mult when a new cycle begins; a warmup ramps from a cycle's end to the next start value.
-    `shape` names `function` as Shape's does: ignite's classes are views of a Cyclic whose shape is
-    plain `cosine`, `triangle` or `linear`.
+    `shape` is the body's: ignite's classes are views of a Cyclic whose shape is plain `cosine`,
+    `triangle` or `linear`.
     """
 
     def __init__(
         self,
-        shape: str,
-        function: ShapeFunction,
-        start: float,
-        end: float,
-        cycle_size: int,
+        body: Shape,
         cycle_mult: float = 1.0,
         start_mult: float = 1.0,
         end_mult: float = 1.0,
         warmup: int = 0,
         times: int | None = None,
     ) -> None:
-        self.shape = shape
-        self.function = function
-        self.start, self.end = start, end
+        self.shape, self.function = body.shape, body.function
+        self.start, self.end = body.start, body.end
+        cycle_size = int(body.duration)
         self.cycle_mult, self.start_mult, self.end_mult = cycle_mult, start_mult, end_mult
         self.times = times
         # irregular cycles are tabulated; once sizes stop changing the rest is periodic
