@@ -77,6 +77,19 @@ def _unique(items: Any) -> list[Any]:
     return seen
 
 
+def _part_states(owner: Any, state_dict: Any, what: str) -> Sequence[Any]:
+    """The `schedulers` entry of a state: one state per part of `owner` (ignite's checks and words)."""
+    require_mapping(state_dict)
+    require_keys(state_dict, ["schedulers"], public_name(owner))
+    states = state_dict["schedulers"]
+    if not isinstance(states, Sequence) or len(states) != len(owner.schedulers):
+        count = len(states) if isinstance(states, Sequence) else type(states).__name__
+        raise StateDictError(
+            f"Input state_dict contains {count} state_dicts of {what}, but {len(owner.schedulers)} needed"
+        )
+    return states
+
+
 def _joinable(schedulers: Sequence[Any]) -> bool:
     """Whether the parts can be joined into one pure schedule writing the same param groups."""
     return (
@@ -272,15 +285,7 @@ class ConcatScheduler(ScheduleBacked):
         return state
 
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
-        require_mapping(state_dict)
-        require_keys(state_dict, ["schedulers"], public_name(self))
-        states = state_dict["schedulers"]
-        if not isinstance(states, Sequence) or len(states) != len(self.schedulers):
-            count = len(states) if isinstance(states, Sequence) else type(states).__name__
-            raise StateDictError(
-                f"Input state_dict contains {count} state_dicts of concatenated schedulers, "
-                f"but {len(self.schedulers)} needed"
-            )
+        states = _part_states(self, state_dict, "concatenated schedulers")
         if self._joined is not None:
             super().load_state_dict(state_dict)  # the position, from which everything else follows
             return
@@ -392,15 +397,7 @@ class ParamGroupScheduler:
 
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
         """Restore every scheduler; if any part is refused, all stay as they were."""
-        require_mapping(state_dict)
-        require_keys(state_dict, ["schedulers"], public_name(self))
-        states = state_dict["schedulers"]
-        if not isinstance(states, Sequence) or len(states) != len(self.schedulers):
-            count = len(states) if isinstance(states, Sequence) else type(states).__name__
-            raise StateDictError(
-                f"Input state_dict contains {count} state_dicts of param group schedulers, "
-                f"but {len(self.schedulers)} needed"
-            )
+        states = _part_states(self, state_dict, "param group schedulers")
         for required, entry in zip(self.names, states, strict=True):
             if not isinstance(entry, Sequence) or len(entry) != 2:
                 raise StateDictError("ParamGroupScheduler.load_state_dict: each entry should be (name, state_dict)")

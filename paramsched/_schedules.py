@@ -162,12 +162,8 @@ class Shape(Schedule):
         duration: int,
         final: float | None = None,
     ) -> None:
-        self.shape = shape
-        self.function = function
-        self.start = start
-        self.end = end
-        self.duration = duration
-        self._final = final
+        self.shape, self.function = shape, function
+        self.start, self.end, self.duration, self._final = start, end, duration, final
 
     def values(self, events: Events) -> Values:
         if self.duration == 0:

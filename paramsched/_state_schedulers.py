@@ -38,6 +38,12 @@ class StateParamScheduler(BaseParamScheduler):
         super().__init__(param_name, save_history)
         self.create_new = create_new
 
+    def keep(self, **attributes: Any) -> None:
+        """Set these attributes and save them in the state (ignite's `_state_attrs`)."""
+        for name, value in attributes.items():
+            setattr(self, name, value)
+        self._state_attrs += list(attributes)
+
     def attach(self, engine: Any, event: Any = None) -> None:
         if hasattr(engine.state, self.param_name):
             if self.create_new:
@@ -145,6 +151,9 @@ class PiecewiseLinearStateScheduler(StateParamScheduler):
 class ExpStateScheduler(StateParamScheduler):
     """initial_value · gamma^event_index."""
 
+    initial_value: float
+    gamma: float
+
     def __init__(
         self,
         initial_value: float,
@@ -154,9 +163,7 @@ class ExpStateScheduler(StateParamScheduler):
         create_new: bool = False,
     ):
         super().__init__(param_name, save_history, create_new)
-        self.initial_value = initial_value
-        self.gamma = gamma
-        self._state_attrs += ["initial_value", "gamma"]
+        self.keep(initial_value=initial_value, gamma=gamma)
 
     def get_param(self) -> float:
         return self.initial_value * self.gamma**self.event_index
@@ -164,6 +171,10 @@ class ExpStateScheduler(StateParamScheduler):
 
 class StepStateScheduler(StateParamScheduler):
     """initial_value · gamma^(event_index // step_size)."""
+
+    initial_value: float
+    gamma: float
+    step_size: int
 
     def __init__(
         self,
@@ -175,10 +186,7 @@ class StepStateScheduler(StateParamScheduler):
         create_new: bool = False,
     ):
         super().__init__(param_name, save_history, create_new)
-        self.initial_value = initial_value
-        self.gamma = gamma
-        self.step_size = step_size
-        self._state_attrs += ["initial_value", "gamma", "step_size"]
+        self.keep(initial_value=initial_value, gamma=gamma, step_size=step_size)
 
     def get_param(self) -> float:
         return self.initial_value * self.gamma ** (self.event_index // self.step_size)
@@ -186,6 +194,10 @@ class StepStateScheduler(StateParamScheduler):
 
 class MultiStepStateScheduler(StateParamScheduler):
     """initial_value · gamma^(number of milestones ≤ event_index)."""
+
+    initial_value: float
+    gamma: float
+    milestones: list[int]
 
     def __init__(
         self,
@@ -197,10 +209,7 @@ class MultiStepStateScheduler(StateParamScheduler):
         create_new: bool = False,
     ):
         super().__init__(param_name, save_history, create_new)
-        self.initial_value = initial_value
-        self.gamma = gamma
-        self.milestones = milestones
-        self._state_attrs += ["initial_value", "gamma", "milestones"]
+        self.keep(initial_value=initial_value, gamma=gamma, milestones=milestones)
 
     def get_param(self) -> float:
         return self.initial_value * self.gamma ** bisect_right(self.milestones, self.event_index)
