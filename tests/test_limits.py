@@ -365,7 +365,7 @@ def test_ignite_family_schedulers_never_write_a_non_finite_value(build: Callable
         try:
             scheduler(None)
         except ps.NonFiniteValueError as error:
-            assert f"event {scheduler._position}" in error.message, error.message
+            assert f"event {scheduler.position}" in error.message, error.message
             assert holder.param_groups[0]["lr"] == last
             return
         last = holder.param_groups[0]["lr"]

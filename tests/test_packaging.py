@@ -35,8 +35,8 @@ def test_import_does_not_load_the_language() -> None:
     assert result.stdout.strip() == ""
 
 
-# Counts every Lark parser built (whatever module builds it, and however: `Lark(...)`, `Lark.open(...)`)
-# and every unpickling, and records the keyword arguments of each build.
+# Counts every Lark parser made (whatever module makes it, and however: `Lark(...)`, `Lark.open(...)`, or
+# loaded from tables) and every unpickling, and records the keyword arguments of each.
 _PARSER_PROBE = """
 import json, pickle, sys
 import lark
@@ -49,6 +49,13 @@ def counting_init(self, *args, **kwargs):
     original_init(self, *args, **kwargs)
 
 lark.Lark.__init__ = counting_init
+original_load = lark.Lark._load
+
+def counting_load(self, *args, **kwargs):  # a parser made from the shipped tables
+    builds.append(sorted(kwargs.items(), key=str))
+    return original_load(self, *args, **kwargs)
+
+lark.Lark._load = counting_load
 for name in ("load", "loads"):
     original = getattr(pickle, name)
     def counting(*args, _original=original, _name=name, **kwargs):
@@ -152,7 +159,9 @@ def test_wheel_ships_the_grammar_and_parses(tmp_path: Path) -> None:
         timeout=300,
     )
     wheel = next(tmp_path.glob("paramsched-*.whl"))
-    assert "paramsched/grammar/schedule.lark" in zipfile.ZipFile(wheel).namelist()
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "paramsched/grammar/schedule.lark" in names
+    assert "paramsched/grammar/schedule.tables.json" in names
     installed = tmp_path / "installed"
     with zipfile.ZipFile(wheel) as archive:
         archive.extractall(installed)
@@ -160,6 +169,8 @@ def test_wheel_ships_the_grammar_and_parses(tmp_path: Path) -> None:
         f"import sys; sys.path.insert(0, {str(installed)!r})\n"
         "import paramsched\n"
         f"assert paramsched.__file__.startswith({str(installed)!r}), paramsched.__file__\n"
+        "from paramsched.language.grammar import loaded_parser\n"
+        "assert loaded_parser() is not None, 'the tables in the wheel do not load'\n"
         "print(paramsched.unparse(paramsched.parse('linear(0 -> 1, 10) then cosine(1 -> 0, 1k)')))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=120)
