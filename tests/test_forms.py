@@ -334,3 +334,69 @@ def test_formula_of_a_form_built_in_python() -> None:
     for t in (0, 1, 40, 79, 80, 99):
         u = min(t, 80) / 80
         assert math.isclose(values[t], 0.1 + (0.001 - 0.1) / 2 * (1 - math.cos(math.pi * u)), rel_tol=1e-12)
+
+
+# --- other libraries' names, declared with the forms (issue: errors that say what to write) ------------
+
+_OTHER_NAMES = [(form.name, alias, whose) for form in FORMS.values() for alias, whose in form.known_as.items()]
+_OTHER_ARGUMENT_NAMES = [
+    (form.name, param.name, alias) for form in FORMS.values() for param in form.params for alias in param.known_as
+]
+
+
+def test_other_names_are_lowercase_claimed_once_and_no_form_of_ours() -> None:
+    claimed = [alias for _, alias, _ in _OTHER_NAMES]
+    assert len(claimed) == len(set(claimed)), sorted(alias for alias in claimed if claimed.count(alias) > 1)
+    assert all(alias == alias.lower() and alias not in FORMS for alias in claimed)
+    for form in FORMS.values():
+        keywords = {param.name for param in form.keywords}
+        for param in form.params:
+            assert not keywords & {alias for alias in param.known_as if param.name != alias}, (form.name, param)
+
+
+@pytest.mark.parametrize(("name", "alias", "whose"), _OTHER_NAMES)
+def test_another_librarys_name_for_a_form_says_how_it_is_written_here(name: str, alias: str, whose: str) -> None:
+    spelt = "".join(part.capitalize() for part in alias.split("_")) if whose in ("torch", "timm") else alias
+    with pytest.raises(ps.UnknownNameError) as raised:
+        parse(f"{spelt}(1)")
+    library, _, write = whose.partition(": ")
+    message = raised.value.message
+    assert message.startswith(f"unknown schedule '{spelt}'; ")
+    assert (write or FORMS[name].usage) in message
+    if library:
+        assert f"{library}'s {spelt} is written" in message
+
+
+@pytest.mark.parametrize(("name", "param", "alias"), _OTHER_ARGUMENT_NAMES)
+def test_another_librarys_name_for_an_argument_says_how_it_is_written_here(name: str, param: str, alias: str) -> None:
+    form = FORMS[name]
+    with pytest.raises(ps.UnknownNameError) as raised:
+        parse(f"{name}({alias}=1)")
+    message = raised.value.message
+    assert message.startswith(f"{name}() has no argument '{alias}'; ")
+    assert message.endswith(form.usage)
+    declared = next(p for p in form.params if p.name == param)
+    if declared.kind == "range":
+        assert "written as a range a -> b" in message
+    elif declared.keyword:
+        assert f"it is written {param}= here" in message
+    else:
+        assert f"its {param} is written in place" in message
+
+
+@pytest.mark.parametrize(
+    ("written", "write"),
+    [("3 epochs", "3ep"), ("3epochs", "3ep"), ("3 ep", "3ep"), ("2 EPOCHS", "2ep"), ("10 K", "10k"), ("10K", "10k"),
+     ("2 M", "2M"), ("1.5 million", "1.5M"), ("5 %", "5%"), ("5 percent", "5%"), ("500 steps", "500"),
+     ("10k steps", "10k"), ("1e3 iterations", "1e3"), ("2 events", "2")],
+)  # fmt: skip
+def test_a_unit_spelt_out_or_after_a_space_says_what_to_write(written: str, write: str) -> None:
+    for text, column in ((f"warmup({written}) then 0.1", 8), (f"cosine(1 -> 0, {written})", 16)):
+        with pytest.raises(ps.ScheduleSyntaxError) as raised:
+            parse(text)
+        assert raised.value.message.startswith(f"'{written}' is not a duration: ")
+        assert raised.value.message.endswith(f"; write {write}")
+        assert raised.value.column == column
+    with pytest.raises(ps.ScheduleArgumentError) as from_python:
+        ps.warmup(written)
+    assert f"write {write})" in from_python.value.message

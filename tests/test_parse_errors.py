@@ -51,7 +51,7 @@ def test_caret_points_at_the_problem_on_its_line() -> None:
         ("", "expected a number, a schedule or '('"),
         ("1 +", "expected a number, a schedule or '('"),
         ("linear(0 -> 1, 5", "expected 'then', an operator, '->', ',' or ')'"),
-        ("cosine", "expected '('"),
+        ("cosine(1 -> 0, 5) then", "expected a number, a schedule or '('"),
         ("piecewise((0, 1", "expected 'then', an operator, '->', ',' or ')'"),
         ("step(1, every=5, gamma=)", "expected a number, a schedule, '(' or '['"),
     ],
@@ -78,7 +78,7 @@ def test_expected_tokens_are_plain_words(text: str, expected: str) -> None:
 def test_unknown_names_suggest_the_closest(text: str, suggestion: str) -> None:
     error = _error(text)
     assert isinstance(error, UnknownNameError)
-    assert error.message.endswith(suggestion)
+    assert suggestion in error.message
 
 
 @pytest.mark.parametrize(
@@ -124,7 +124,9 @@ def test_unknown_names_suggest_the_closest(text: str, suggestion: str) -> None:
         ("const(1, 1e999k)", NonFiniteValueError, "too large to be finite"),
         ("10k + 1", ScheduleSyntaxError, "is not a value"),
         ("(1, 2)", ScheduleSyntaxError, "unexpected"),
-        ("1 -> 2", ScheduleSyntaxError, "unexpected '->'"),
+        ("1 -> 2", ScheduleSyntaxError, "a range a -> b only goes inside a call"),
+        ("cosine", ScheduleSyntaxError, "'cosine' needs its arguments in brackets: write cosine(a -> b,"),
+        ("Linear(0 -> 1, 5)", UnknownNameError, "names are lowercase; write linear(a -> b, duration)"),
     ],
 )
 def test_argument_and_structure_errors(text: str, cls: type[ScheduleError], words: str) -> None:
@@ -149,7 +151,6 @@ def test_argument_and_structure_errors(text: str, cls: type[ScheduleError], word
         "$x",
         "# comment",
         "const(1, 5٥)",  # Arabic-Indic digit five
-        "Linear(0 -> 1, 5)",
         "1.",
         "1__0",
         "1e",

@@ -17,7 +17,7 @@ from paramsched._exceptions import ScheduleArgumentError, ScheduleError, Unknown
 from .errors import failure_details
 from .forms import Form, Param
 from .nodes import Duration, Node
-from .suggest import did_you_mean
+from .suggest import unknown_argument_message
 
 __all__ = ["BindFailure", "Reader", "bind", "construct"]
 
@@ -71,7 +71,7 @@ def bind(
     if variadic is not None:
         if keywords:
             name, _, where = keywords[0]
-            raise _fail(f"{form.name}() has no argument '{name}'", where, UnknownNameError)
+            raise _fail(unknown_argument_message(form, name), where, UnknownNameError)
         binder.variadic(variadic, positional)
         return binder.fields, binder.origins
     params = form.positional
@@ -91,7 +91,7 @@ def bind(
     for name, item, where in keywords:
         keyword = by_name.get(name)
         if keyword is None:
-            raise _fail(f"{form.name}() has no argument '{name}'{did_you_mean(name, by_name)}", where, UnknownNameError)
+            raise _fail(unknown_argument_message(form, name), where, UnknownNameError)
         if name in given:
             raise _fail(f"{form.name}() got the argument '{name}' twice", where)
         given.add(name)

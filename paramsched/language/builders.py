@@ -20,8 +20,8 @@ from typing import Any, Literal
 
 from .binding import BindFailure, bind, construct
 from .forms import Form
-from .lexemes import read_duration
-from .nodes import FORMS, Duration, Node, format_number, lift, plain_number
+from .lexemes import read_duration, respell_duration
+from .nodes import FORMS, Duration, Node, lift, plain_number
 
 
 class _Range:
@@ -64,7 +64,8 @@ class _PythonReader:
         if self.number(item) is not None:
             return "a number"
         if isinstance(item, str):
-            return f"the text {item!r}"
+            respelt = respell_duration(item)
+            return f"the text {item!r}" + (f" ({respelt})" if respelt else "")
         if isinstance(item, Node):
             return "a schedule"
         if isinstance(item, _Range):
@@ -90,27 +91,6 @@ def _signature(form: Form) -> inspect.Signature:
                 default = str(default)
             parameters.append(inspect.Parameter(param.python_name, kind, default=default))
     return inspect.Signature(parameters, return_annotation="Node")
-
-
-def _text_signature(form: Form) -> str:
-    """The call as the text writes it, e.g. `cosine(a -> b, d, power=1)`."""
-    words = {"number": "v", "duration": "d", "schedule": "S", "durations": "[m1, m2, …]"}
-    parts: list[str] = []
-    for param in form.params:
-        if param.kind == "range":
-            parts.append("a -> b")
-        elif param.kind == "points":
-            parts.append("(m0, v0), (m1, v1), …")
-        elif param.kind == "schedules":
-            parts.append("A, B, …")
-        elif param.keyword:
-            default = param.default
-            shown = "…" if param.required else str(default) if isinstance(default, Duration) else default
-            shown = format_number(shown) if isinstance(shown, float) else shown
-            parts.append(f"{param.name}={shown}")
-        else:
-            parts.append(words.get(param.kind, param.name))
-    return f"{form.name}({', '.join(parts)})"
 
 
 def _builder(form: Form) -> Callable[..., Node]:
@@ -145,7 +125,7 @@ def _builder(form: Form) -> Callable[..., Node]:
 
     build.__name__ = build.__qualname__ = form.name
     build.__module__ = "paramsched"
-    build.__doc__ = f"{form.summary}\n\nText: `{_text_signature(form)}`. Returns the node; `str()` gives its text."
+    build.__doc__ = f"{form.summary}\n\nText: `{form.usage}`. Returns the node; `str()` gives its text."
     build.__signature__ = _signature(form)  # type: ignore[attr-defined]
     return build
 

@@ -10,7 +10,8 @@ and everything else is derived from the forms:
 - unparse.py writes a call back (defaults left out);
 - builders.py makes the Python builders (`ps.cosine(0.1, 0, "10k", power=2)`), their signatures and docs;
 - nodes.py's pydantic models give the JSON Schema and validate mappings;
-- suggestions ("did you mean") list the forms' names and their keywords;
+- suggestions ("did you mean") list the forms' names, their keywords and the names other libraries give
+  them (`known_as`, on the class for the form and on an `Arg` for an argument);
 - tests/strategies.py and tests/fuzz_strategies.py take their vocabulary from `FORMS`.
 
 Adding a form is therefore: its node class (with `Arg` markers and its rules) in nodes.py, added to the
@@ -22,6 +23,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
+
+from .lexemes import format_number
 
 __all__ = ["REQUIRED", "Arg", "ArgKind", "CallName", "Form", "Param", "forms_of"]
 
@@ -66,6 +69,9 @@ class Arg:
     name: str | None = None
     python_name: str | None = None
     range_end: bool = False
+    known_as: tuple[str, ...] = ()
+    """Names other libraries (torch, timm, Hugging Face, optax, ignite) give this argument; a call that
+    uses one is told what to write here instead."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,7 @@ class Param:
     fields: tuple[str, ...]
     keyword: bool
     default: Any = REQUIRED
+    known_as: tuple[str, ...] = ()
 
     @property
     def required(self) -> bool:
@@ -97,6 +104,28 @@ class Param:
         """What the argument must be, in words."""
         return EXPECTED_WORDS[self.kind]
 
+    @property
+    def usage(self) -> str:
+        """How a signature shows it: `a -> b`, `duration`, `power=1`, `every=…`, `(m, v), …`."""
+        if self.kind == "range":
+            return "a -> b"
+        if self.kind == "points":
+            return "(m0, v0), (m1, v1), …"
+        if self.kind == "schedules":
+            return "A, B, …"
+        if not self.keyword:
+            return self.name
+        if self.required or self.default is None:
+            return f"{self.name}=[m1, m2, …]" if self.kind == "durations" else f"{self.name}=…"
+        return f"{self.name}={_default_text(self.default)}"
+
+
+def _default_text(default: Any) -> str:
+    """A default as the text writes it: `1`, `-7`, `0.5`, a duration's own text."""
+    if isinstance(default, float):
+        return format_number(default)
+    return str(default)
+
 
 @dataclass(frozen=True)
 class Form:
@@ -106,6 +135,7 @@ class Form:
     model: type[Any]
     params: tuple[Param, ...]
     fixed: Mapping[str, str] = field(default_factory=dict)  # fields set by the name itself (fn="min")
+    known_as: Mapping[str, str] = field(default_factory=dict)  # other libraries' names → whose ("torch")
 
     @property
     def positional(self) -> tuple[Param, ...]:
@@ -119,6 +149,20 @@ class Form:
     def variadic(self) -> Param | None:
         """The parameter that takes every positional argument (piecewise, min, max), if any."""
         return next((param for param in self.params if param.variadic), None)
+
+    @property
+    def usage(self) -> str:
+        """The call's signature as the text writes it: `cosine(a -> b, duration, power=1)`."""
+        return f"{self.name}({', '.join(param.usage for param in self.params)})"
+
+    def argument_named(self, name: str) -> Param | None:
+        """The parameter `name` means: this form's own keyword, or one another library calls so
+        (compared without case: torch's `T_max`)."""
+        for param in self.params:
+            if param.keyword and param.name == name:
+                return param
+        folded = name.lower()
+        return next((param for param in self.params if folded in (n.lower() for n in param.known_as)), None)
 
     @property
     def summary(self) -> str:
@@ -146,9 +190,8 @@ def forms_of(model: Any) -> list[Form]:
             continue
         if marker.range_end:
             start = params.pop()
-            params.append(
-                Param("range", "range", "range", (*start.fields, field_name), keyword=False, default=REQUIRED)
-            )
+            known_as = start.known_as + marker.known_as
+            params.append(Param("range", "range", "range", (*start.fields, field_name), False, REQUIRED, known_as))
             continue
         default = REQUIRED if info.is_required() else info.default
         text_name = marker.name or field_name
@@ -160,11 +203,12 @@ def forms_of(model: Any) -> list[Form]:
                 fields=(field_name,),
                 keyword=marker.keyword,
                 default=default,
+                known_as=marker.known_as,
             )
         )
     if not params:
         return []
     if name_field:
         return [Form(name, model, tuple(params), {name_field: name}) for name in names]
-    kind = model.model_fields["kind"].default
-    return [Form(str(kind), model, tuple(params))]
+    kind = str(model.model_fields["kind"].default)
+    return [Form(kind, model, tuple(params), known_as=getattr(model, "known_as", {}))]

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union, get_args
 
 from pydantic import (
     AfterValidator,
@@ -45,7 +45,7 @@ from paramsched._limits import MAX_DEPTH, MAX_EVENTS, MAX_EVENTS_TEXT
 
 from .errors import failure_details, raising_schedule_errors, with_path
 from .forms import Arg, CallName, Form, forms_of
-from .lexemes import DURATION_PATTERN, EVENT_FACTORS, Unit, read_duration
+from .lexemes import DURATION_PATTERN, EVENT_FACTORS, Unit, format_number, read_duration, respell_duration
 
 __all__ = [
     "FORMS",
@@ -91,14 +91,6 @@ _EXTENT_ORDER: dict[str, int] = {"zero": 0, "finite": 1, "infinite": 2}
 
 RANGE_SHAPES = ("linear", "cosine", "exp", "poly", "sqrt", "tanh", "triangle")
 """The shapes with a range `a -> b`: what `repeat`'s multipliers and warmup need as their body."""
-
-
-def format_number(value: float) -> str:
-    """Shortest text that reads back as exactly `value`; integral values print without `.0`."""
-    if value.is_integer() and abs(value) < 1e16:
-        text = str(int(value))
-        return "-0" if text == "0" and math.copysign(1.0, value) < 0 else text
-    return repr(value)
 
 
 def _finite(value: float, info: ValidationInfo) -> float:
@@ -206,7 +198,8 @@ def _short_duration(value: object) -> object:
         read = read_duration(value)
         if read is None:
             raise ScheduleArgumentError(
-                f"a duration is a number of events or text like '500', '10k', '2M', '3ep' or '5%', got {value!r}"
+                respell_duration(value)
+                or f"a duration is a number of events or text like '500', '10k', '2M', '3ep' or '5%', got {value!r}"
             )
         return {"amount": read[0], "unit": read[1]}
     return value
@@ -511,19 +504,32 @@ class Const(Node):
     """`const(v, d)`: v for d events (then, as every schedule, it holds its value)."""
 
     kind: Literal["const"] = "const"
-    value: Annotated[Real, Arg("number")]
-    duration: Annotated[DurationInput, Arg("duration")]
+    value: Annotated[Real, Arg("number", known_as=_START_NAMES)]
+    duration: Annotated[DurationInput, Arg("duration", known_as=_DURATION_NAMES)]
+    known_as: ClassVar[dict[str, str]] = {
+        "constant": "", "constant_schedule": "optax", "get_constant_schedule": "Hugging Face",
+        "get_constant_schedule_with_warmup": "Hugging Face", "constantlr": "torch",
+    }  # fmt: skip
 
     def own_extent(self) -> Extent:
         return _span(self.duration)
 
 
+# Other libraries' names for the arguments most forms share (torch, timm, Hugging Face, optax, ignite).
+_START_NAMES = ("lr", "base_lr", "max_lr", "initial_lr", "init_lr", "init_value", "start_value", "peak_value", "start")
+_END_NAMES = ("eta_min", "min_lr", "lr_min", "final_lr", "end_lr", "end_value", "final_value", "end")
+_DURATION_NAMES = (
+    "duration", "t_max", "total_steps", "num_training_steps", "decay_steps", "transition_steps", "t_initial",
+    "total_iters", "steps", "cycle_size", "num_steps",
+)  # fmt: skip
+
+
 class _Ranged(Node):
     """A shape going from `start` to `end` over `duration` events; u = min(t, d) / d."""
 
-    start: Annotated[Real, Arg("range")]
-    end: Annotated[Real, Arg("range", range_end=True)]
-    duration: Annotated[DurationInput, Arg("duration")]
+    start: Annotated[Real, Arg("range", known_as=_START_NAMES)]
+    end: Annotated[Real, Arg("range", range_end=True, known_as=_END_NAMES)]
+    duration: Annotated[DurationInput, Arg("duration", known_as=_DURATION_NAMES)]
 
     def own_extent(self) -> Extent:
         return _span(self.duration)
@@ -541,12 +547,16 @@ class Linear(_Ranged):
     """`linear(a -> b, d)`: a + (b − a)·u."""
 
     kind: Literal["linear"] = "linear"
+    known_as: ClassVar[dict[str, str]] = {
+        "lin": "", "linear_decay": "", "linearlr": "torch", "linear_schedule": "optax",
+        "get_linear_schedule_with_warmup": "Hugging Face",
+    }  # fmt: skip
 
 
 class _Powered(_Ranged):
     """A shape with an exponent `power` > 0 (default 1)."""
 
-    power: Annotated[Real, Arg("number", keyword=True)] = 1.0
+    power: Annotated[Real, Arg("number", keyword=True, known_as=("exponent",))] = 1.0
 
     def check(self) -> None:
         _positive(self, "power", self.power)
@@ -557,12 +567,23 @@ class Cosine(_Powered):
     b + (a − b)·((1 + cos(π·u))/2)^p (optax's `exponent`)."""
 
     kind: Literal["cosine"] = "cosine"
+    known_as: ClassVar[dict[str, str]] = {
+        "cos": "", "cosine_annealing": "", "cosine_decay": "", "cosinelr": "",
+        "cosineannealinglr": "torch", "cosine_decay_schedule": "optax", "cosinelrscheduler": "timm",
+        "cosineannealingscheduler": "ignite", "get_cosine_schedule_with_warmup": "Hugging Face",
+        "warmup_cosine_decay_schedule": "optax",
+        "onecyclelr": "torch: cosine(a -> peak, d1) then cosine(peak -> b, d2)",
+        "onecycle": ": cosine(a -> peak, d1) then cosine(peak -> b, d2)",
+    }  # fmt: skip
 
 
 class Exp(_Ranged):
     """`exp(a -> b, d)`: a·(b/a)^u, geometric interpolation; a and b nonzero and of one sign."""
 
     kind: Literal["exp"] = "exp"
+    known_as: ClassVar[dict[str, str]] = {
+        "exponential": "", "exp_decay": "", "exponentiallr": "torch", "exponential_decay": "optax",
+    }  # fmt: skip
 
     def check(self) -> None:
         if not ((self.start > 0 and self.end > 0) or (self.start < 0 and self.end < 0)):
@@ -578,20 +599,27 @@ class Poly(_Powered):
     """`poly(a -> b, d, power=p)`: b + (a − b)·(1 − u)^p; p > 0, default 1."""
 
     kind: Literal["poly"] = "poly"
+    known_as: ClassVar[dict[str, str]] = {
+        "polynomial": "", "poly_decay": "", "polynomial_decay": "", "polynomiallr": "torch",
+        "polynomial_schedule": "optax", "polylrscheduler": "timm",
+        "get_polynomial_decay_schedule_with_warmup": "Hugging Face",
+    }  # fmt: skip
 
 
 class Sqrt(_Ranged):
     """`sqrt(a -> b, d)`: a + (b − a)·√u, the "1-sqrt" cooldown of warmup-stable-decay schedules."""
 
     kind: Literal["sqrt"] = "sqrt"
+    known_as: ClassVar[dict[str, str]] = {"sqrt_decay": "", "one_minus_sqrt": "", "wsd_sqrt": ""}
 
 
 class Tanh(_Ranged):
     """`tanh(a -> b, d, lower=-7, upper=3)`: b + (a − b)·(1 − tanh(lower + (upper − lower)·u))/2 (timm)."""
 
     kind: Literal["tanh"] = "tanh"
-    lower: Annotated[Real, Arg("number", keyword=True)] = -7.0
-    upper: Annotated[Real, Arg("number", keyword=True)] = 3.0
+    lower: Annotated[Real, Arg("number", keyword=True, known_as=("lb",))] = -7.0
+    upper: Annotated[Real, Arg("number", keyword=True, known_as=("ub",))] = 3.0
+    known_as: ClassVar[dict[str, str]] = {"tanh_decay": "", "tanhlrscheduler": "timm"}
 
     def check(self) -> None:
         if not self.lower < self.upper:
@@ -608,14 +636,21 @@ class Triangle(_Ranged):
     """`triangle(a -> b, d)`: a → b → a, b + (a − b)·|t/d − 0.5|·2 for t < d, then a."""
 
     kind: Literal["triangle"] = "triangle"
+    known_as: ClassVar[dict[str, str]] = {
+        "tri": "", "triangular": "", "cycliclr": "torch", "linearcyclicalscheduler": "ignite",
+    }  # fmt: skip
 
 
 class Rsqrt(Node):
     """`rsqrt(a, timescale=s)`: a·√(s/(t + s)), inverse square root decay (a at t = 0); endless."""
 
     kind: Literal["rsqrt"] = "rsqrt"
-    value: Annotated[Real, Arg("number")]
-    timescale: Annotated[DurationInput, Arg("duration", keyword=True)]
+    value: Annotated[Real, Arg("number", known_as=_START_NAMES)]
+    timescale: Annotated[DurationInput, Arg("duration", keyword=True, known_as=("warmup_steps", "num_warmup_steps"))]
+    known_as: ClassVar[dict[str, str]] = {
+        "inverse_sqrt": "Hugging Face", "get_inverse_sqrt_schedule": "Hugging Face", "inv_sqrt": "",
+        "invsqrt": "", "inverse_square_root": "", "rsqrt_decay": "", "noam": "",
+    }  # fmt: skip
 
     def check(self) -> None:
         if self.timescale.amount == 0:
@@ -625,13 +660,19 @@ class Rsqrt(Node):
         return "infinite"
 
 
+_GAMMA_NAMES = ("decay_rate", "factor", "decay_factor")
+
+
 class Step(Node):
     """`step(a, every=k, gamma=g)`: a·g^⌊t/k⌋ (torch's StepLR); endless."""
 
     kind: Literal["step"] = "step"
-    value: Annotated[Real, Arg("number")]
-    every: Annotated[DurationInput, Arg("duration", keyword=True)]
-    gamma: Annotated[Real, Arg("number", keyword=True)]
+    value: Annotated[Real, Arg("number", known_as=_START_NAMES)]
+    every: Annotated[DurationInput, Arg("duration", keyword=True, known_as=("step_size", "decay_t", "every_n"))]
+    gamma: Annotated[Real, Arg("number", keyword=True, known_as=_GAMMA_NAMES)]
+    known_as: ClassVar[dict[str, str]] = {
+        "steplr": "torch", "step_decay": "", "steplrscheduler": "timm", "stepscheduler": "",
+    }  # fmt: skip
 
     def check(self) -> None:
         if self.every.amount == 0:
@@ -658,13 +699,20 @@ def _check_not_decreasing(node: Node, field: str, milestones: list[Duration]) ->
         last[dimension] = (exact, milestone)
 
 
+_MILESTONE_NAMES = ("milestones", "boundaries", "decay_t", "steps")
+
+
 class MultiStep(Node):
     """`multistep(a, at=[m1, m2, …], gamma=g)`: a·g^(number of mi ≤ t) (torch's MultiStepLR)."""
 
     kind: Literal["multistep"] = "multistep"
-    value: Annotated[Real, Arg("number")]
-    at: Annotated[tuple[DurationInput, ...], Arg("durations", keyword=True)]
-    gamma: Annotated[Real, Arg("number", keyword=True)]
+    value: Annotated[Real, Arg("number", known_as=_START_NAMES)]
+    at: Annotated[tuple[DurationInput, ...], Arg("durations", keyword=True, known_as=_MILESTONE_NAMES)]
+    gamma: Annotated[Real, Arg("number", keyword=True, known_as=_GAMMA_NAMES)]
+    known_as: ClassVar[dict[str, str]] = {
+        "multi_step": "", "multisteplr": "torch", "multisteplrscheduler": "timm",
+        "piecewise_constant_schedule": "optax",
+    }  # fmt: skip
 
     def check(self) -> None:
         if not self.at:
@@ -680,6 +728,10 @@ class Piecewise(Node):
     milestones, the last value after the last."""
 
     kind: Literal["piecewise"] = "piecewise"
+    known_as: ClassVar[dict[str, str]] = {
+        "piecewise_linear": "", "piecewiselinear": "ignite", "piecewise_interpolate_schedule": "optax",
+        "interp": "",
+    }  # fmt: skip
     points: Annotated[tuple[tuple[DurationInput, Real], ...], Arg("points")]
 
     def check(self) -> None:
@@ -699,11 +751,21 @@ class Repeat(Node):
 
     kind: Literal["repeat"] = "repeat"
     body: Annotated[_SubSchedule, Arg("schedule", name="schedule")]
-    times: Annotated[int | None, Field(strict=True), Arg("count", keyword=True)] = None
-    cycle_mult: Annotated[Real, Arg("number", keyword=True)] = 1.0
-    start_mult: Annotated[Real, Arg("number", keyword=True)] = 1.0
-    end_mult: Annotated[Real, Arg("number", keyword=True)] = 1.0
-    warmup: Annotated[DurationInput, Arg("duration", keyword=True)] = _NO_WARMUP
+    times: Annotated[
+        int | None, Field(strict=True), Arg("count", keyword=True, known_as=("num_cycles", "cycle_limit", "cycles"))
+    ] = None
+    cycle_mult: Annotated[Real, Arg("number", keyword=True, known_as=("t_mult", "cycle_mul"))] = 1.0
+    start_mult: Annotated[Real, Arg("number", keyword=True, known_as=("start_value_mult",))] = 1.0
+    end_mult: Annotated[Real, Arg("number", keyword=True, known_as=("end_value_mult",))] = 1.0
+    warmup: Annotated[
+        DurationInput, Arg("duration", keyword=True, known_as=("warmup_duration", "warmup_steps", "warmup_t"))
+    ] = _NO_WARMUP
+    known_as: ClassVar[dict[str, str]] = {
+        "cycle": "", "cyclic": "", "restarts": "", "sgdr": "", "cyclicalscheduler": "ignite",
+        "cosineannealingwarmrestarts": "torch: repeat(cosine(a -> b, duration), cycle_mult=…)",
+        "get_cosine_with_hard_restarts_schedule_with_warmup": "Hugging Face: repeat(cosine(a -> b, duration), times=n)",
+        "cosine_with_restarts": "Hugging Face: repeat(cosine(a -> b, duration), times=n)",
+    }  # fmt: skip
 
     def children(self) -> tuple[AnyNode, ...]:
         return (self.body,)
@@ -744,8 +806,20 @@ class Warmup(Node):
     It stands only right before `then`."""
 
     kind: Literal["warmup"] = "warmup"
-    duration: Annotated[DurationInput, Arg("duration")]
-    start: Annotated[Real, Arg("number", keyword=True, name="from", python_name="from_")] = 0.0
+    duration: Annotated[
+        DurationInput,
+        Arg("duration", known_as=("warmup_steps", "num_warmup_steps", "warmup_t", "warmup_iters", "warmup_epochs")),
+    ]
+    start: Annotated[
+        Real,
+        Arg(
+            "number", keyword=True, name="from", python_name="from_",
+            known_as=("warmup_lr_init", "warmup_start_value", "warmup_begin_lr", "start_factor", "init_value"),
+        ),
+    ] = 0.0  # fmt: skip
+    known_as: ClassVar[dict[str, str]] = {
+        "linear_warmup": "", "warmup_linear": "", "linearwarmup": "", "create_lr_scheduler_with_warmup": "ignite",
+    }  # fmt: skip
 
     def own_extent(self) -> Extent:
         return _span(self.duration)

@@ -11,6 +11,7 @@ RecursionError, escapes `parse`.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -32,10 +33,11 @@ from paramsched._limits import MAX_BRACKET_DEPTH, MAX_TEXT_LENGTH, MAX_TOKENS
 
 from .binding import BindFailure, bind, construct
 from .errors import failure_details
+from .forms import Form
 from .grammar import schedule_parser
-from .lexemes import ROUGH_TOKEN
+from .lexemes import ROUGH_TOKEN, format_number
 from .nodes import FORMS, BinaryOp, Constant, Negate, Node, Then, attach_source, check_root, mark_position
-from .suggest import did_you_mean
+from .suggest import unknown_argument_message, unknown_form_message
 from .syntax_errors import syntax_error_message
 
 __all__ = ["parse"]
@@ -119,6 +121,7 @@ class _Number(_Value):
 
     value: float
     literal: bool = False
+    source: str = ""  # the token as written, for hints about commas inside numbers
 
 
 @dataclass(frozen=True)
@@ -221,7 +224,11 @@ class _ToAst(Transformer[Token, Any]):
 
     def number(self, children: list[Token]) -> _Number:
         token = children[0]
-        return _Number(*_at(token), value=_number_token(token), literal=True)
+        return _Number(*_at(token), value=_number_token(token), literal=True, source=str(token.value))
+
+    def bare_name(self, children: list[Token]) -> _Value:
+        """A name without `(…)`: never a schedule; the message says what to write instead."""
+        raise _fail(_bare_name_error(children[0]), children[0])
 
     def duration(self, children: list[Token]) -> _DurationLiteral:
         token = children[0]
@@ -300,6 +307,24 @@ class _ToAst(Transformer[Token, Any]):
 
 _TRANSFORMER = _ToAst()
 
+_NON_FINITE_NAMES = frozenset({"nan", "inf", "infinity"})
+
+
+def _bare_name_error(token: Token) -> ScheduleError:
+    name = str(token.value)
+    if name.lower() in _NON_FINITE_NAMES:
+        return NonFiniteValueError(
+            f"'{name}' is not a finite number, and every value of a schedule must be finite; "
+            "write a number such as 0.1 or 1e-4"
+        )
+    form = FORMS.get(name.lower())
+    if form is not None:
+        return ScheduleSyntaxError(f"'{name}' needs its arguments in brackets: write {form.usage}")
+    message = unknown_form_message(name, FORMS).replace("unknown schedule", "unknown name", 1)
+    if "; the schedules are " in message:  # nothing close: say what may stand here
+        message = f"unknown name '{name}'; a schedule is a number or a call of {', '.join(sorted(FORMS))}"
+    return UnknownNameError(message)
+
 
 class _TextReader:
     """What the argument values of a text are, for binding.bind."""
@@ -339,14 +364,17 @@ def _call(name: Token, arguments: list[_Value]) -> Node:
     function = str(name)
     form = FORMS.get(function)
     if form is None:
-        raise _fail(UnknownNameError(f"unknown schedule '{function}'{did_you_mean(function, FORMS)}"), name)
+        raise _fail(UnknownNameError(unknown_form_message(function, FORMS)), name)
     positional: list[_Value] = []
     keywords: list[tuple[str, _Value, _Value]] = []
     for argument in arguments:
         if isinstance(argument, _Keyword):
             keywords.append((argument.name, argument.value, argument))
         elif keywords and form.variadic is None:
-            message = f"{function}(): a positional argument cannot follow the keyword argument '{keywords[-1][0]}'"
+            keyword_name, _, keyword = keywords[-1]
+            if keyword_name not in {param.name for param in form.keywords}:  # `cosine(lr=0.1, 10)`
+                raise _fail(UnknownNameError(unknown_argument_message(form, keyword_name)), keyword)
+            message = f"{function}(): a positional argument cannot follow the keyword argument '{keyword_name}'"
             raise _fail(ScheduleArgumentError(message), argument)
         else:
             positional.append(argument)
@@ -354,5 +382,62 @@ def _call(name: Token, arguments: list[_Value]) -> Node:
         fields, origins = bind(form, positional, keywords, _READER)
         node = construct(form, fields, origins)
     except BindFailure as failure:
+        hint = _comma_in_number(positional) or _range_as_two_numbers(form, positional)
+        if hint is not None:
+            raise _fail(ScheduleArgumentError(hint[0]), hint[1]) from None
         raise _fail(failure.error, failure.culprit or name) from None
     return _placed(node, name)
+
+
+def _first_number(item: _Value) -> _Number | None:
+    first = item.start if isinstance(item, _Range) else item
+    return first if isinstance(first, _Number) and first.literal else None
+
+
+def _comma_in_number(positional: list[_Value]) -> tuple[str, _Value] | None:
+    """`10,000` or `0,1` read as two arguments: a comma right after digits and right before digits."""
+    for before, after in itertools.pairwise(positional):
+        left, right = _first_number(before) if not isinstance(before, _Range) else None, _first_number(after)
+        if left is None or right is None or not (left.source.isdigit() and right.source[:1].isdigit()):
+            continue
+        if (right.line, right.column) != (left.line, left.column + len(left.source) + 1):
+            continue  # `min(1, 2)`: a space after the comma, so two arguments were meant
+        written = f"{left.source},{right.source}"
+        if len(right.source) == 3 and right.source.isdigit():
+            whole = left.source + right.source
+            return (
+                f"'{written}': thousands are not separated by commas (a comma separates arguments); "
+                f"write {whole} or {left.source}_{right.source}",
+                left,
+            )
+        return f"'{written}': decimals are written with a point; write {left.source}.{right.source}", left
+    return None
+
+
+def _range_as_two_numbers(form: Form, positional: list[_Value]) -> tuple[str, _Value] | None:
+    """`cosine(0.1, 0, 10)`: the start and end written as two arguments where one range `a -> b` goes."""
+    params = form.positional
+    if len(positional) != len(params) + 1:
+        return None
+    for index, param in enumerate(params):
+        if param.kind != "range":
+            continue
+        start, end = positional[index], positional[index + 1]
+        if not (isinstance(start, _Number) and isinstance(end, _Number)):
+            return None
+        written = [_source(item) for item in positional]
+        written[index : index + 2] = [f"{written[index]} -> {written[index + 1]}"]
+        return (
+            f"{form.name}() takes its start and end as one range a -> b, not two numbers: "
+            f"write {form.name}({', '.join(written)})",
+            start,
+        )
+    return None
+
+
+def _source(item: _Value) -> str:
+    if isinstance(item, _Number):
+        return item.source or format_number(item.value)
+    if isinstance(item, _DurationLiteral):
+        return item.text
+    return "…"

@@ -1,11 +1,17 @@
-"""The one place that guesses what the user meant: "did you mean 'cosine'?"."""
+"""The one place that guesses what the user meant: "did you mean cosine(a -> b, duration, power=1)?".
+
+Guesses come from the form declarations: the forms' names, their keywords, and the names other libraries
+give them (`known_as` on a node class and on an `Arg`). A new form brings its own.
+"""
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
-__all__ = ["closest", "did_you_mean"]
+from .forms import Form
+
+__all__ = ["closest", "did_you_mean", "unknown_argument_message", "unknown_form_message"]
 
 
 def closest(name: str, known: Iterable[str]) -> str | None:
@@ -18,3 +24,48 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
     """`"; did you mean 'x'?"` for the closest known name, or "" when nothing is close."""
     match = closest(name, known)
     return f"; did you mean '{match}'?" if match else ""
+
+
+def unknown_form_message(name: str, forms: Mapping[str, Form]) -> str:
+    """What to say of a call to `name`, which is no form: the form it is another library's name for, or
+    the closest form, with its signature; names are compared without case (`CosineAnnealingLR`)."""
+    folded = name.lower()
+    if folded in forms:
+        form = forms[folded]
+        return f"unknown schedule '{name}': names are lowercase; write {form.usage}"
+    for form in forms.values():
+        entry = form.known_as.get(folded)
+        if entry is not None:
+            library, _, write = entry.partition(": ")
+            write = write or _with_warmup(name, form)
+            if library:
+                return f"unknown schedule '{name}'; {library}'s {name} is written {write}"
+            return f"unknown schedule '{name}'; did you mean '{form.name}'? {write}"
+    spellings = {alias: form for form in forms.values() for alias in (form.name, *form.known_as)}
+    match = closest(folded, spellings)
+    if match is None:
+        return f"unknown schedule '{name}'; the schedules are {', '.join(sorted(forms))}"
+    form = spellings[match]
+    return f"unknown schedule '{name}'; did you mean '{form.name}'? {form.usage}"
+
+
+def _with_warmup(name: str, form: Form) -> str:
+    """Hugging Face's `get_*_with_warmup` names are a warmup then the form."""
+    return f"warmup(duration) then {form.usage}" if "warmup" in name and form.name != "warmup" else form.usage
+
+
+def unknown_argument_message(form: Form, name: str) -> str:
+    """What to say of `name=` in a call of `form` that has no such keyword."""
+    head = f"{form.name}() has no argument '{name}'"
+    param = form.argument_named(name)
+    if param is None:
+        keywords = [param.name for param in form.keywords]
+        match = closest(name.lower(), keywords)
+        if match is not None:
+            return f"{head}; did you mean '{match}'? {form.usage}"
+        return f"{head}; it takes {form.usage}"
+    if param.kind == "range":
+        return f"{head}; the start and end values are written as a range a -> b: {form.usage}"
+    if not param.keyword:
+        return f"{head}; its {param.name} is written in place, without a name: {form.usage}"
+    return f"{head}; it is written {param.name}= here: {form.usage}"
