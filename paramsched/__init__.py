@@ -22,6 +22,7 @@ from ._exceptions import (
     ScheduleError,
     ScheduleSyntaxError,
     StateDictError,
+    StepOrderWarning,
     UnitError,
     UnknownNameError,
 )
@@ -153,6 +154,7 @@ __all__ = [
     "SchedulerFactory",
     "StateDictError",
     "StateParamScheduler",
+    "StepOrderWarning",
     "StepStateScheduler",
     "TorchScheduler",
     "UnitError",

@@ -16,7 +16,7 @@ from typing import Any, TextIO
 import numpy as np
 
 from . import _schedules as pure
-from ._config import find_schedule_strings, load_config, prefixed, validate_config
+from ._config import check_config, find_schedule_strings, load_config, prefixed
 from ._exceptions import ScheduleError, UnitError
 from ._resolve import resolve
 from .language import json_schema, quoted, to_node, unparse
@@ -166,7 +166,13 @@ def _check_file(args: argparse.Namespace, path: Path) -> int:
         if not isinstance(config, dict):
             print(f"paramsched: error: {path}: {args.key!r} is not a mapping", file=sys.stderr)
             return 1
-        labels = validate_config(config, total=args.total, steps_per_epoch=args.steps_per_epoch)
+        prefix = ".".join(part for part in args.key.split(".") if part)
+        labels, problems = check_config(config, total=args.total, steps_per_epoch=args.steps_per_epoch, prefix=prefix)
+        for problem in problems:
+            _error(problem)
+        if problems:
+            print(f"{path}: {len(problems)} of {len(labels) + len(problems)} schedule(s) invalid", file=sys.stderr)
+            return 1
         print(f"ok: {path}: {len(labels)} schedule(s): {', '.join(labels)}")
         return 0
     found = find_schedule_strings(config)

@@ -28,6 +28,7 @@ from ._cyclical import CosineAnnealingScheduler, LinearCyclicalScheduler, Piecew
 from ._exceptions import LimitError, NonFiniteValueError, ScheduleArgumentError
 from ._limits import MAX_EVENTS, MAX_EVENTS_TEXT
 from ._resolve import Resolver, resolve, units_note
+from ._step_order import watch_step_order
 from .language import quoted, to_node, unparse
 
 __all__ = ["compile", "resolve", "scheduler_of", "simulate"]
@@ -105,4 +106,5 @@ def compile(
     resolved = Resolver(total, steps_per_epoch).schedule(node)
     scheduler = scheduler_of(resolved, optimizer, param_name, param_group_index, save_history)
     scheduler.record_source(lambda: unparse(node) + units_note(total, steps_per_epoch))
+    watch_step_order(scheduler, optimizer)
     return scheduler

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -32,9 +31,16 @@ from ._compile import compile as compile_schedule
 from ._compile import simulate
 from ._exceptions import ScheduleArgumentError, ScheduleError, StateDictError
 from ._resolve import resolve
-from .language import Node, check_run_settings, to_node, unparse
+from .language import Node, check_run_settings, looks_like_schedule, to_node, unparse
 
-__all__ = ["ConfigScheduler", "compile_config", "find_schedule_strings", "load_config", "validate_config"]
+__all__ = [
+    "ConfigScheduler",
+    "check_config",
+    "compile_config",
+    "find_schedule_strings",
+    "load_config",
+    "validate_config",
+]
 
 CONFIG_STATE_FORMAT = 1
 DEFAULT_GROUP = "default"
@@ -110,9 +116,11 @@ def _node(value: Any, label: str) -> Node:
         raise prefixed(error, label) from None
 
 
-def prefixed(error: ScheduleError, label: str) -> ScheduleError:
-    """`error` with `label: ` before its message, of the same class, its caret block kept."""
-    return type(error)(f"{label}: {error.message}", text=error.text, line=error.line, column=error.column)
+def prefixed(error: ScheduleError, label: str, separator: str = ": ") -> ScheduleError:
+    """`error` with `label: ` (or `label.`, a key's prefix) before its message, of the same class, its
+    caret block kept."""
+    message = f"{label}{separator}{error.message}"
+    return type(error)(message, text=error.text, line=error.line, column=error.column)
 
 
 def _group_key(key: Any) -> int | str:
@@ -141,49 +149,78 @@ class _Entry:
         return self.param if self.group is None else f"{self.param}.{self.group}"
 
 
-def _entries(config: Mapping[str, Any]) -> list[_Entry]:
+def _entries(config: Mapping[str, Any], problems: list[ScheduleError] | None = None) -> list[_Entry]:
+    """The config's (param, group) entries. A bad entry raises, or with `problems` is recorded there
+    (its key in front) and skipped, so that every bad entry can be reported at once."""
     entries: list[_Entry] = []
+
+    def refuse(error: ScheduleError) -> None:
+        if problems is None:
+            raise error
+        problems.append(error)
+
     if not config:
         raise ScheduleArgumentError("the config is empty: give at least one `param: schedule`")
     for param, value in config.items():
         if not isinstance(param, str) or not param:
-            raise ScheduleArgumentError(f"config keys are param names (text), not {param!r}")
-        if _is_schedule(value):
-            entries.append(_Entry(param, None, _node(value, param)))
+            refuse(ScheduleArgumentError(f"config keys are param names (text), not {param!r}"))
             continue
-        if not isinstance(value, Mapping):
-            _node(value, param)  # raises with the key in the message
-        if not value:
-            raise ScheduleArgumentError(f"{param}: no param group given")
-        for key, item in value.items():
+        if not isinstance(value, Mapping) or _is_schedule(value):
+            items: list[tuple[int | str | None, Any]] = [(None, value)]
+        elif not value:
+            refuse(ScheduleArgumentError(f"{param}: no param group given"))
+            continue
+        else:
+            items = []
+            for key, item in value.items():
+                try:
+                    items.append((_group_key(key), item))
+                except ScheduleError as error:
+                    refuse(prefixed(error, param))
+        for group, item in items:
             try:
-                group = _group_key(key)
+                entries.append(_Entry(param, group, _node(item, param if group is None else f"{param}.{group}")))
             except ScheduleError as error:
-                raise prefixed(error, param) from None
-            entries.append(_Entry(param, group, _node(item, f"{param}.{group}")))
+                refuse(error)
     return entries
 
 
 def validate_config(config: Any, *, total: int | None = None, steps_per_epoch: int | None = None) -> list[str]:
     """Check every schedule of a config without an optimizer; the labels checked, or ScheduleError."""
+    labels, problems = check_config(config, total=total, steps_per_epoch=steps_per_epoch)
+    if problems:
+        raise problems[0]
+    return labels
+
+
+def check_config(
+    config: Any, *, total: int | None = None, steps_per_epoch: int | None = None, prefix: str = ""
+) -> tuple[list[str], list[ScheduleError]]:
+    """Every entry of a config checked: (labels of the good ones, an error for each bad one).
+
+    Each error starts with its full dotted key (`prefix` in front: `optim.lr.head: …`) and keeps its
+    caret. Settings that are wrong themselves (`total=0`) raise at once.
+    """
     check_run_settings(total, steps_per_epoch)
-    entries = _entries(load_config(config))
-    for entry in entries:
+    problems: list[ScheduleError] = []
+    labels: list[str] = []
+    for entry in _entries(load_config(config), problems):
         try:
             resolve(entry.node, total=total, steps_per_epoch=steps_per_epoch)
+            labels.append(entry.label)
         except ScheduleError as error:
-            raise prefixed(error, entry.label) from None
-    return [entry.label for entry in entries]
-
-
-# a call `name(`, an arrow or `then`: what schedule text has and other config strings rarely do
-_LOOKS_LIKE_SCHEDULE = re.compile(r"^[\s(\-]*[a-z_][a-z0-9_]*\s*\(|->|→|\bthen\b")
+            problems.append(prefixed(error, entry.label))
+    if prefix:
+        labels = [f"{prefix}.{label}" for label in labels]
+        problems = [prefixed(error, prefix, ".") for error in problems]
+    return labels, problems
 
 
 def find_schedule_strings(data: Any, path: str = "") -> list[tuple[str, str]]:
     """(dotted key, text) of every string in a nested config that looks like schedule text.
 
-    Interpolations (`${...}`) and `_target_` entries are skipped; numbers are not schedules here.
+    Interpolations (`${...}`) and `_target_` entries are skipped; numbers are not schedules here, and
+    neither is `resnet(50)`: see `looks_like_schedule`.
     """
     found: list[tuple[str, str]] = []
     if isinstance(data, Mapping):
@@ -193,7 +230,7 @@ def find_schedule_strings(data: Any, path: str = "") -> list[tuple[str, str]]:
     elif isinstance(data, list):
         for index, value in enumerate(data):
             found.extend(find_schedule_strings(value, f"{path}[{index}]"))
-    elif isinstance(data, str) and "${" not in data and _LOOKS_LIKE_SCHEDULE.search(data):
+    elif isinstance(data, str) and "${" not in data and looks_like_schedule(data):
         found.append((path, data))
     return found
 

@@ -11,6 +11,9 @@
         ├── LimitError                input beyond a documented limit (length, nesting, parts)
         └── StateDictError            a malformed state dict, or one of another configuration
 
+    UserWarning
+    └── StepOrderWarning              the optimizer stepped before an ignite-style scheduler's first write
+
 Errors found in text carry the text, line and column; `str()` shows the line with a caret.
 """
 
@@ -24,6 +27,7 @@ __all__ = [
     "ScheduleError",
     "ScheduleSyntaxError",
     "StateDictError",
+    "StepOrderWarning",
     "UnitError",
     "UnknownNameError",
 ]
@@ -107,3 +111,9 @@ class LimitError(ScheduleError):
 
 class StateDictError(ScheduleError):
     """A state dict that is malformed, or that belongs to another scheduler configuration."""
+
+
+class StepOrderWarning(UserWarning):
+    """The optimizer stepped before an ignite-style scheduler (from `compile`) wrote its first value:
+    every value of the schedule will come one step late. Call the scheduler before `optimizer.step()`,
+    or use `TorchScheduler` for torch's order."""

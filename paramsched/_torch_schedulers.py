@@ -98,9 +98,12 @@ class LRScheduler(ParamScheduler):
         """Rows `[event, lr per param group ...]` from a copy; the given scheduler and optimizer are untouched."""
         scheduler = cls(copy.deepcopy(lr_scheduler), save_history=False, **kwargs)
         rows = []
-        for index in range(num_events):
-            scheduler(None)
-            rows.append([index, *(plain(g["lr"]) for g in scheduler.optimizer_param_groups)])
+        with warnings.catch_warnings():
+            # the copy's optimizer.step is no longer the wrapper torch installed, and torch says so
+            warnings.filterwarnings("ignore", message=r"Seems like `optimizer.step\(\)` has been overridden")
+            for index in range(num_events):
+                scheduler(None)
+                rows.append([index, *(plain(g["lr"]) for g in scheduler.optimizer_param_groups)])
         return rows
 
 

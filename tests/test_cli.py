@@ -63,7 +63,7 @@ def test_check_finds_schedule_strings_in_any_config(tmp_path: Path, capsys: pyte
     assert main(["check", str(config), "--total", "100"]) == 0
     assert capsys.readouterr().out == f"ok: {config}: 1 schedule(s): optim.lr\n"
     assert main(["check", str(config), "--key", "optim", "--total", "100"]) == 0
-    assert capsys.readouterr().out == f"ok: {config}: 2 schedule(s): lr, momentum\n"
+    assert capsys.readouterr().out == f"ok: {config}: 2 schedule(s): optim.lr, optim.momentum\n"
     assert main(["check", str(config), "--key", "."]) == 1  # `steps: 3` is fine, but % needs --total
     config.write_text("name: resnet\nsteps: 3\n")
     assert main(["check", str(config)]) == 1
@@ -142,3 +142,46 @@ def test_no_command_prints_usage(capsys: pytest.CaptureFixture[str]) -> None:
         main([])
     assert info.value.code == 2
     assert "usage: paramsched" in capsys.readouterr().err
+
+
+CONFIG_WITH_MISTAKES = """\
+model:
+  name: resnet(50)
+  optimizer: Adam(lr=0.1)
+optim:
+  lr: warmup(500) then cosine(0.1 -> 0, 10k)
+  momentum: 0.9
+  wd: cosine(0.1 -> 0, 5%)
+  bad: cosin(0.1 -> 0, 10)
+  head:
+    beta: linear(0 -> 1, 10 steps)
+"""
+
+
+def test_check_reports_every_bad_schedule_with_its_dotted_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "run.yaml"
+    config.write_text(CONFIG_WITH_MISTAKES)
+    for argv in (["check", str(config)], ["check", str(config), "--key", "optim"]):
+        assert main(argv) == 1
+        err = capsys.readouterr().err
+        assert "model.name" not in err and "resnet" not in err and "Adam" not in err  # not schedules
+        reported = [line.split(": ")[2] for line in err.splitlines() if line.startswith("paramsched: error: ")]
+        assert sorted(reported) == ["optim.bad", "optim.head.beta", "optim.wd"], err
+        assert "did you mean 'cosine'?" in err and "write 10" in err and "needs `total`" in err
+        assert err.count("^") == 3  # every message keeps its caret
+    assert main(["check", str(config), "--key", "optim", "--total", "1000"]) == 1
+    assert "optim.wd" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("text", "looks"),
+    [("cosine(0.1 -> 0, 10)", True), ("cosin(1, 2)", True), ("CosineAnnealingLR(0.1)", True),
+     ("a -> b", True), ("warmup then x", True), ("resnet(50)", False), ("Adam(lr=0.1)", False),
+     ("torch.optim.SGD", False), ("0.1", False), ("hello world", False)],
+)  # fmt: skip
+def test_what_looks_like_a_schedule(text: str, looks: bool) -> None:
+    from paramsched.language import looks_like_schedule
+
+    assert looks_like_schedule(text) is looks

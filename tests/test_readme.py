@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 import pytest
@@ -27,9 +28,13 @@ def test_quick_start_has_examples() -> None:
 
 def test_quick_start_runs() -> None:
     pytest.importorskip("torch")
+    import paramsched as ps
+
     namespace: dict[str, object] = {"__name__": "readme"}
-    for block in python_blocks(section("Quick start")):
-        exec(compile(block, str(README), "exec"), namespace)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ps.StepOrderWarning)  # the README drives each scheduler in its order
+        for block in python_blocks(section("Quick start")):
+            exec(compile(block, str(README), "exec"), namespace)
 
 
 def _side_by_side_rows() -> list[tuple[str, str]]:

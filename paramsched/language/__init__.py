@@ -32,6 +32,7 @@ from .nodes import (
     structural_duration,
 )
 from .parse import parse
+from .suggest import looks_like_schedule as _looks_like_schedule_of
 from .unparse import unparse
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "lift",
     "load",
     "locate",
+    "looks_like_schedule",
     "node_depth",
     "parse",
     "position_of",
@@ -73,6 +75,12 @@ def to_node(schedule: Any) -> Node:
     if isinstance(schedule, ScheduleModel):
         return check_root(schedule.root)
     raise TypeError(f"a schedule is text, a number, a mapping or a node, not {type(schedule).__name__}")
+
+
+def looks_like_schedule(text: str) -> bool:
+    """Whether a config string is meant as schedule text: `->`, `then`, or a call of a form (or of a
+    name for one, or close to one)."""
+    return _looks_like_schedule_of(text, FORMS)
 
 
 def locate(error: Any, node: Node) -> Any:

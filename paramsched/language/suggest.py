@@ -7,11 +7,18 @@ give them (`known_as` on a node class and on an `Arg`). A new form brings its ow
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Mapping
 
 from .forms import Form
 
-__all__ = ["closest", "did_you_mean", "unknown_argument_message", "unknown_form_message"]
+__all__ = [
+    "closest",
+    "did_you_mean",
+    "looks_like_schedule",
+    "unknown_argument_message",
+    "unknown_form_message",
+]
 
 
 def closest(name: str, known: Iterable[str]) -> str | None:
@@ -69,3 +76,21 @@ def unknown_argument_message(form: Form, name: str) -> str:
     if not param.keyword:
         return f"{head}; its {param.name} is written in place, without a name: {form.usage}"
     return f"{head}; it is written {param.name}= here: {form.usage}"
+
+
+_LEADING_CALL = re.compile(r"[\s(\-]*([A-Za-z][A-Za-z0-9_]*)\s*\(")
+_SCHEDULE_SYNTAX = re.compile(r"->|→|\bthen\b")
+
+
+def looks_like_schedule(text: str, forms: Mapping[str, Form]) -> bool:
+    """Whether a config string is meant as schedule text (so `paramsched check` should read it): it has
+    `->` or `then`, or it calls a form, another library's name for one, or a name close to one
+    (`cosin(…)`), but not `resnet(50)` or `Adam(…)`."""
+    if _SCHEDULE_SYNTAX.search(text):
+        return True
+    call = _LEADING_CALL.match(text)
+    if call is None:
+        return False
+    name = call.group(1).lower()
+    spellings = [alias for form in forms.values() for alias in (form.name, *form.known_as)]
+    return name in spellings or bool(difflib.get_close_matches(name, spellings, n=1, cutoff=0.8))
