@@ -26,6 +26,7 @@ from ._base import CurveScheduler, ScheduleBacked
 from ._composite import ConcatScheduler
 from ._cyclical import CosineAnnealingScheduler, LinearCyclicalScheduler, PiecewiseLinear
 from ._exceptions import LimitError, NonFiniteValueError, ScheduleArgumentError
+from ._key_check import require_param_key
 from ._limits import MAX_EVENTS, MAX_EVENTS_TEXT
 from ._resolve import Resolver, resolve, units_note
 from ._step_order import watch_step_order
@@ -97,12 +98,16 @@ def compile(
     save_history: bool = False,
     total: int | None = None,
     steps_per_epoch: int | None = None,
+    create_new: bool = False,
 ) -> ScheduleBacked:
     """A ParamScheduler that writes the schedule's value into `optimizer`'s `param_name` at every event.
 
     `schedule` is text, a plain number, an AST node or a mapping. Its state records the canonical text
-    and the run settings that resolved its units."""
+    and the run settings that resolved its units. A `param_name` that a param group it writes lacks is
+    refused (with the closest key) unless `create_new=True`."""
     node = to_node(schedule)
+    require_param_key(optimizer, param_name, None if param_group_index is None else [param_group_index],
+                      create_new=create_new)  # fmt: skip
     resolved = Resolver(total, steps_per_epoch).schedule(node)
     scheduler = scheduler_of(resolved, optimizer, param_name, param_group_index, save_history)
     scheduler.record_source(lambda: unparse(node) + units_note(total, steps_per_epoch))

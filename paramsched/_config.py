@@ -405,6 +405,7 @@ def compile_config(
     total: int | None = None,
     steps_per_epoch: int | None = None,
     save_history: bool = False,
+    create_new: bool = False,
 ) -> ConfigScheduler:
     """One handler for a mapping of param names to schedules (see the module docstring for the form).
 
@@ -425,6 +426,7 @@ def compile_config(
                 save_history=save_history,
                 total=total,
                 steps_per_epoch=steps_per_epoch,
+                create_new=create_new,
             )
         except ScheduleError as error:
             raise prefixed(error, entry.label) from None

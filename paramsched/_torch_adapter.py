@@ -21,6 +21,7 @@ from torch.optim.lr_scheduler import LRScheduler
 from . import _schedules as pure
 from ._base import assign, plain
 from ._exceptions import ScheduleArgumentError, StateDictError
+from ._key_check import require_param_key
 from ._limits import MAX_EVENTS
 from ._resolve import Resolver, units_note
 from .language import Node, to_node, unparse
@@ -78,19 +79,15 @@ class TorchScheduler(LRScheduler):
         total: int | None = None,
         steps_per_epoch: int | None = None,
         last_epoch: int = -1,
+        create_new: bool = False,
     ) -> None:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
         if not isinstance(param_name, str):
             raise TypeError(f"param_name should be a str, but given {type(param_name).__name__}")
-        groups = optimizer.param_groups
-        per_group = _per_group(schedule, len(groups))
-        for index, group in enumerate(groups):
-            if per_group[index] is not None and param_name not in group:
-                raise ValueError(
-                    f"param group {index} of {type(optimizer).__name__} has no {param_name!r} entry "
-                    f"(it has {sorted(group)})"
-                )
+        per_group = _per_group(schedule, len(optimizer.param_groups))
+        written = [index for index, item in enumerate(per_group) if item is not None]
+        require_param_key(optimizer, param_name, written, create_new=create_new)
         resolver = Resolver(total, steps_per_epoch)  # checks total and steps_per_epoch
         units = units_note(total, steps_per_epoch)
         self.param_name = param_name
