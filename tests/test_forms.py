@@ -252,6 +252,22 @@ def test_mapping_sub_schedules_may_be_text_or_numbers() -> None:
     assert ps.load(data) == parse("linear(0 -> 0.1, 500) then 0.5 * cosine(1 -> 0, 10k)")
 
 
+def test_a_warmup_written_as_text_is_a_part_of_the_mapping_that_holds_it() -> None:
+    assert ps.load({"kind": "then", "parts": ["warmup(5)", "cosine(0.1 -> 0, 10)"]}) == parse(
+        "warmup(5) then cosine(0.1 -> 0, 10)"
+    )
+    with pytest.raises(ps.DurationError, match=r"warmup\(\.\.\.\) can only stand right before `then`.*parts\[1\]"):
+        ps.load({"kind": "then", "parts": ["cosine(0.1 -> 0, 10)", "warmup(5)"]})
+    with pytest.raises(ps.DurationError, match="can only stand right before `then`"):
+        ps.load("warmup(5)")
+
+
+def test_load_takes_what_a_config_holds_as_a_schedule() -> None:
+    assert ps.load(0.9) == parse("0.9")
+    assert ps.load("cosine(1 -> 0, 10)") == parse("cosine(1 -> 0, 10)")
+    assert ps.load('{"kind": "constant", "value": 2}') == parse("2")
+
+
 @pytest.mark.parametrize("number", [0.9, 3, -2.5])
 def test_a_plain_number_is_a_schedule_for_simulate(number: float) -> None:
     assert ps.simulate(number, 4).tolist() == [float(number)] * 4

@@ -44,10 +44,17 @@ def json_schema() -> dict[str, Any]:
     return ScheduleModel.model_json_schema()
 
 
-def load(data: Mapping[str, Any] | str | Node) -> Node:
-    """A node from nested mappings (YAML, JSON objects) or JSON text, with the same checks as `parse`."""
+def load(data: Mapping[str, Any] | str | float | Node) -> Node:
+    """A node from nested mappings (YAML, JSON objects), JSON text (`{"kind": …}`), schedule text or a
+    plain number, with the same checks as `parse`: whatever a config holds as a schedule."""
     if isinstance(data, Node):
         return check_root(data)
+    if isinstance(data, (int, float)) and not isinstance(data, bool):
+        data = {"kind": "constant", "value": data}
+    elif isinstance(data, str) and not data.lstrip().startswith(("{", "[")):  # JSON text, or schedule text
+        from .parse import parse
+
+        return parse(data)
     plain = _plain(_json_mapping(data) if isinstance(data, str) else data, 0)
     try:
         node: Node = _node_adapter().validate_python(plain)

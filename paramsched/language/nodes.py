@@ -484,9 +484,9 @@ def _sub_schedule(value: object) -> object:
     if isinstance(value, (int, float)):
         return {"kind": "constant", "value": value}  # validated as a Constant's value, with its messages
     if isinstance(value, str):
-        from .parse import parse  # the parser builds nodes: it imports this module, not the reverse
+        from .parse import parse_part  # the parser builds nodes: it imports this module, not the reverse
 
-        return parse(value)
+        return parse_part(value)
     return value
 
 

@@ -40,11 +40,21 @@ from .nodes import FORMS, BinaryOp, Constant, Negate, Node, Then, attach_source,
 from .suggest import unknown_argument_message, unknown_form_message
 from .syntax_errors import syntax_error_message
 
-__all__ = ["parse"]
+__all__ = ["parse", "parse_part"]
 
 
 def parse(text: str) -> Node:
     """The AST of a schedule text; raises a ScheduleError subclass, positioned in `text`, on any problem."""
+    return _parse(text, root=True)
+
+
+def parse_part(text: str) -> Node:
+    """The AST of text that is one part of a larger schedule (a sub-schedule written as text in a
+    mapping): the rules of a whole schedule (`warmup` only before `then`) are the enclosing one's."""
+    return _parse(text, root=False)
+
+
+def _parse(text: str, *, root: bool) -> Node:
     check_limits(text)
     try:
         if not text.strip():
@@ -57,7 +67,8 @@ def parse(text: str) -> Node:
         assert isinstance(result, _Value)  # the transformer turns every rule into a _Value
         node = _require_node(result, "a schedule")
         try:
-            check_root(node)
+            if root:
+                check_root(node)
         except ScheduleError as error:
             raise _Located(error, result.line, result.column) from None
     except _Located as located:
