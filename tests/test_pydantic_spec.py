@@ -157,3 +157,38 @@ def test_settings_refuse_a_bad_environment_variable_with_the_caret(monkeypatch: 
     with pytest.raises(pydantic.ValidationError) as caught:
         TrainSettings()
     assert str(schedule_error_of(MISSPELT)) in str(caught.value)
+
+
+def _settings_example() -> Any:
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "settings_config.py"
+    spec = importlib.util.spec_from_file_location("paramsched_example_settings_config", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_settings_example_reads_nested_environment_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    example = _settings_example()
+    default = example.main()
+    assert default["config"]["optim"]["lr"] == "warmup(5%) then cosine(0.1 -> 0.0001, 95%)"
+    lr = ps.simulate("warmup(5%) then cosine(0.1 -> 1e-4, 95%)", 1000, total=1000)
+    assert default["lr"] == {"first": lr[0], "middle": lr[500], "last": lr[-1]}
+
+    monkeypatch.setenv("TRAIN_STEPS", "200")
+    monkeypatch.setenv("TRAIN_OPTIM__LR", "linear(0 -> 0.2, 20) then cosine(0.2 → 0, 180)")
+    overridden = example.main()
+    assert overridden["config"]["optim"]["lr"] == "linear(0 -> 0.2, 20) then cosine(0.2 -> 0, 180)"
+    lr = ps.simulate("linear(0 -> 0.2, 20) then cosine(0.2 -> 0, 180)", 200)
+    assert overridden["lr"] == {"first": lr[0], "middle": lr[100], "last": lr[-1]}
+
+    monkeypatch.setenv("TRAIN_OPTIM__LR", MISSPELT)
+    with pytest.raises(pydantic.ValidationError) as caught:
+        example.main()
+    assert str(schedule_error_of(MISSPELT)) in str(caught.value)
+    assert caught.value.errors()[0]["loc"] == ("optim", "lr")
