@@ -43,8 +43,14 @@ train, tiny_model, RandomTokens = example.train, example.tiny_model, example.Ran
 LrBeforeEachOptimizerStep = example.LrBeforeEachOptimizerStep
 
 
-def test_each_optimizer_step_runs_with_the_simulated_lr(tmp_path: Path) -> None:
-    lrs, _, scheduler = train(tmp_path)
+@pytest.fixture(scope="module")
+def plain_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[float], list[dict[str, float]], Any]:
+    """One uninterrupted run, shared by the tests that only read it."""
+    return train(tmp_path_factory.mktemp("hf_trainer"))  # type: ignore[no-any-return]
+
+
+def test_each_optimizer_step_runs_with_the_simulated_lr(plain_run: Any) -> None:
+    lrs, _, scheduler = plain_run
     assert lrs == ps.simulate(SCHEDULE, STEPS, total=STEPS).tolist()
     assert scheduler.last_epoch == STEPS  # stepped once per optimizer step
 
@@ -54,10 +60,10 @@ def test_gradient_accumulation_counts_optimizer_steps_not_batches(tmp_path: Path
     assert lrs == ps.simulate(SCHEDULE, STEPS, total=STEPS).tolist()
 
 
-def test_the_logged_learning_rate_is_the_one_the_step_ran_with(tmp_path: Path) -> None:
+def test_the_logged_learning_rate_is_the_one_the_step_ran_with(plain_run: Any) -> None:
     """transformers reads `get_last_lr()[0]` after `optimizer.step()` and before `scheduler.step()`: the
     entry logged at global step k (1-based) is the lr of event k - 1, the one that step used."""
-    lrs, logged, _ = train(tmp_path)
+    lrs, logged, _ = plain_run
     assert [entry["step"] for entry in logged] == list(range(1, STEPS + 1))
     assert [entry["learning_rate"] for entry in logged] == lrs
 

@@ -96,6 +96,15 @@ def test_a_bad_mapping_gives_the_message_load_gives() -> None:
     assert type(caught.value.errors()[0]["ctx"]["error"]) is type(direct.value)
 
 
+def test_malformed_json_text_is_a_schedule_error_with_the_caret() -> None:
+    with pytest.raises(ps.ScheduleError) as direct:
+        ps.load('{"kind": "linear", ')
+    with pytest.raises(pydantic.ValidationError) as caught:
+        Train.model_validate({"lr": '{"kind": "linear", '})
+    assert str(direct.value) in str(caught.value)
+    assert "^" in str(direct.value)
+
+
 @pytest.mark.parametrize("given", [True, None, [0.1, 0.2], object()])
 def test_what_is_no_schedule_at_all_is_refused_by_type(given: Any) -> None:
     with pytest.raises(pydantic.ValidationError) as caught:
