@@ -39,10 +39,13 @@ class LrBeforeEachOptimizerStep(TrainerCallback):
     """Records the lr each optimizer step runs with (the Trainer calls this right before `optimizer.step()`)."""
 
     def __init__(self) -> None:
-        self.lrs: list[float] = []
+        self.lrs: list[float] = []  # the first param group's
+        self.group_lrs: list[list[float]] = []  # every group's
 
     def on_pre_optimizer_step(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
-        self.lrs.append(float(kwargs["optimizer"].param_groups[0]["lr"]))
+        groups = kwargs["optimizer"].param_groups
+        self.lrs.append(float(groups[0]["lr"]))
+        self.group_lrs.append([float(group["lr"]) for group in groups])
 
 
 def tiny_model() -> GPT2LMHeadModel:
@@ -57,15 +60,26 @@ def train(
     accumulation: int = 1,
     save_steps: int | None = None,
     resume_from: str | None = None,
+    recorder: LrBeforeEachOptimizerStep | None = None,
+    group_schedules: tuple[str, str] | None = None,
 ) -> tuple[list[float], list[dict[str, float]], ps.TorchScheduler]:
     """Fit the tiny model: the lr of each optimizer step, the Trainer's logged entries, the scheduler.
 
     The scheduler is stepped by the Trainer once per optimizer step (after `optimizer.step()`; with
-    gradient accumulation, once per `accumulation` batches), so `total=` is the number of optimizer steps."""
+    gradient accumulation, once per `accumulation` batches), so `total=` is the number of optimizer steps.
+    With `group_schedules`, the usual two groups (weight decay on matrices, none on biases and norms) get
+    one schedule each."""
     model = tiny_model()
-    optimizer = torch.optim.AdamW(model.parameters(), lr=0.5, weight_decay=0.01)  # lr= is overwritten
-    scheduler = ps.TorchScheduler(optimizer, SCHEDULE, total=STEPS)
-    recorder = LrBeforeEachOptimizerStep()
+    if group_schedules is None:
+        optimizer = torch.optim.AdamW(model.parameters(), lr=0.5, weight_decay=0.01)  # lr= is overwritten
+        scheduler = ps.TorchScheduler(optimizer, SCHEDULE, total=STEPS)
+    else:
+        matrices = [p for p in model.parameters() if p.dim() >= 2]
+        others = [p for p in model.parameters() if p.dim() < 2]
+        groups = [{"params": matrices, "weight_decay": 0.01}, {"params": others, "weight_decay": 0.0}]
+        optimizer = torch.optim.AdamW(groups, lr=0.5)
+        scheduler = ps.TorchScheduler(optimizer, list(group_schedules), total=STEPS)  # one text per group
+    recorder = recorder or LrBeforeEachOptimizerStep()
     args = TrainingArguments(
         output_dir=str(output_dir),
         max_steps=max_steps,

@@ -60,6 +60,14 @@ def test_gradient_accumulation_counts_optimizer_steps_not_batches(tmp_path: Path
     assert lrs == ps.simulate(SCHEDULE, STEPS, total=STEPS).tolist()
 
 
+def test_one_schedule_per_param_group(tmp_path: Path) -> None:
+    decayed, plain = "warmup(3) then cosine(0.01 -> 0, 7)", "linear(0.02 -> 0.001, 100%)"
+    recorder = LrBeforeEachOptimizerStep()
+    train(tmp_path, recorder=recorder, group_schedules=(decayed, plain))
+    expected = np.stack([ps.simulate(decayed, STEPS), ps.simulate(plain, STEPS, total=STEPS)], axis=1)
+    assert recorder.group_lrs == expected.tolist()
+
+
 def test_the_logged_learning_rate_is_the_one_the_step_ran_with(plain_run: Any) -> None:
     """transformers reads `get_last_lr()[0]` after `optimizer.step()` and before `scheduler.step()`: the
     entry logged at global step k (1-based) is the lr of event k - 1, the one that step used."""
