@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from ._compile import compile, simulate
     from ._config import ConfigScheduler, compile_config, validate_config
     from ._hydra import SchedulerFactory, register_resolvers, scheduler_factory
+    from ._pydantic import ScheduleSpec
     from ._torch_adapter import TorchScheduler, torch_scheduler
     from .language import Node, json_schema, load, parse, unparse
     from .language.builders import (
@@ -106,6 +107,7 @@ _LAZY = {
     "register_resolvers": "._hydra",
     "scheduler_factory": "._hydra",
     "SchedulerFactory": "._hydra",
+    "ScheduleSpec": "._pydantic",
     "TorchScheduler": "._torch_adapter",
     "torch_scheduler": "._torch_adapter",
 }
@@ -150,6 +152,7 @@ __all__ = [
     "ReduceLROnPlateauScheduler",
     "ScheduleArgumentError",
     "ScheduleError",
+    "ScheduleSpec",
     "ScheduleSyntaxError",
     "SchedulerFactory",
     "StateDictError",
