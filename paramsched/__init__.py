@@ -42,9 +42,11 @@ from ._torch_schedulers import (
 
 if TYPE_CHECKING:
     from ._argparse import schedule_type
+    from ._clocks import ClockError
     from ._compile import compile, simulate
     from ._config import ConfigScheduler, compile_config, validate_config
     from ._hydra import SchedulerFactory, register_resolvers, scheduler_factory
+    from ._pure_function import ScheduleFunction, schedule
     from ._torch_adapter import TorchScheduler, torch_scheduler
     from .language import Node, json_schema, load, parse, unparse
     from .language.builders import (
@@ -97,6 +99,9 @@ _LAZY = {
     "Node": ".language",
     **dict.fromkeys(_BUILDERS, ".language.builders"),
     "compile": "._compile",
+    "schedule": "._pure_function",
+    "ScheduleFunction": "._pure_function",
+    "ClockError": "._clocks",
     "simulate": "._compile",
     "compile_config": "._config",
     "ConfigScheduler": "._config",
@@ -128,6 +133,7 @@ __version__ = "0.1.0"
 __all__ = [
     "BaseParamScheduler",
     "BatchSizeScheduler",
+    "ClockError",
     "ConcatScheduler",
     "ConfigScheduler",
     "CosineAnnealingScheduler",
@@ -149,6 +155,7 @@ __all__ = [
     "ReduceLROnPlateauScheduler",
     "ScheduleArgumentError",
     "ScheduleError",
+    "ScheduleFunction",
     "ScheduleSyntaxError",
     "SchedulerFactory",
     "StateDictError",
@@ -173,6 +180,7 @@ __all__ = [
     "register_resolvers",
     "repeat",
     "rsqrt",
+    "schedule",
     "schedule_type",
     "scheduler_factory",
     "simulate",

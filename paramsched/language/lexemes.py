@@ -10,32 +10,54 @@ terminals (ASCII digits only, `_` only between digits); tests/test_forms.py chec
 from __future__ import annotations
 
 import re
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
 __all__ = [
+    "BASE_UNITS",
     "DURATION_PATTERN",
     "EVENT_FACTORS",
+    "MAGNITUDES",
     "NUMBER_PATTERN",
     "ROUGH_TOKEN",
     "UNITS",
     "Unit",
     "read_duration",
+    "split_unit",
 ]
 
-Unit = Literal["", "k", "M", "ep", "%"]
-UNITS: Final[tuple[Unit, ...]] = ("", "k", "M", "ep", "%")
+Unit = Literal[
+    "", "k", "M", "B",
+    "ep", "kep", "Mep", "Bep",
+    "tok", "ktok", "Mtok", "Btok",
+    "sp", "ksp", "Msp", "Bsp",
+    "%",
+]  # fmt: skip
+"""A duration's unit as written: an optional magnitude, then an optional base unit (never both before `%`)."""
+
+MAGNITUDES: Final[dict[str, int]] = {"": 1, "k": 1_000, "M": 1_000_000, "B": 1_000_000_000}
+"""Plain multipliers: k (10^3), M (10^6), B (10^9). One may stand alone (`10k` events) or before a base
+unit (`375Mtok`, `1.5Msp`, `2kep`), never before `%` (a share of the run has no magnitude)."""
+
+BASE_UNITS: Final[tuple[str, ...]] = ("", "ep", "tok", "sp", "%")
+"""What a duration counts: events of the clock (""), epochs, tokens, samples, or percent of the run."""
+
+UNITS: Final[tuple[Unit, ...]] = get_args(Unit)
 """Every unit a duration may carry; "" is whole events."""
 
-EVENT_FACTORS: Final[dict[str, int]] = {"": 1, "k": 1_000, "M": 1_000_000}
-"""Units that are plain multiples of an event; the others (`ep`, `%`) need a run setting."""
+EVENT_FACTORS: Final[dict[str, int]] = dict(MAGNITUDES)
+"""Units that are plain multiples of an event of the clock; the others (`ep`, `tok`, `sp`, `%`, with or
+without a magnitude) need a run setting or a clock to become events."""
 
 NUMBER_PATTERN: Final = r"(?:[0-9](?:_?[0-9])*(?:\.[0-9](?:_?[0-9])*)?|\.[0-9](?:_?[0-9])*)(?:[eE][+-]?[0-9]+)?"
 """The NUMBER terminal: a mantissa with an optional exponent."""
 
-DURATION_PATTERN: Final = f"{NUMBER_PATTERN}(?:k|M|ep|%)?"
+UNIT_PATTERN: Final = r"(?:[kMB]?(?:ep|tok|sp)?|%)"
+"""A unit: a magnitude, a base unit, both, or `%` alone (the grammar's DURATION spells the same)."""
+
+DURATION_PATTERN: Final = f"{NUMBER_PATTERN}{UNIT_PATTERN}"
 """A number with an optional unit: what a duration string in a mapping may hold."""
 
-_DURATION_TEXT = re.compile(rf"[ \t\r\n]*(-?)({NUMBER_PATTERN})(k|M|ep|%)?[ \t\r\n]*")
+_DURATION_TEXT = re.compile(rf"[ \t\r\n]*(-?)({NUMBER_PATTERN})({UNIT_PATTERN})[ \t\r\n]*")
 
 ROUGH_TOKEN: Final = re.compile(r"[0-9.][0-9_.]*(?:[eE][+-]?[0-9]+)?[A-Za-z%]*|[A-Za-z_][A-Za-z0-9_]*|->|\S")
 """Roughly what Lark's lexer will find: counted before parsing, so that too many tokens fail at once."""
@@ -51,3 +73,11 @@ def read_duration(text: str) -> tuple[float, Unit] | None:
         return None
     sign, number, unit = match.groups()
     return float(sign + number), _UNIT_OF[unit or ""]
+
+
+def split_unit(unit: str) -> tuple[int, str]:
+    """`"Mtok"` → `(1_000_000, "tok")`, `"k"` → `(1_000, "")`, `"%"` → `(1, "%")`: a unit's magnitude and
+    what it counts."""
+    if unit and unit[0] in "kMB":
+        return MAGNITUDES[unit[0]], unit[1:]
+    return 1, unit

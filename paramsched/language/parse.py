@@ -33,7 +33,7 @@ from paramsched._limits import MAX_BRACKET_DEPTH, MAX_TEXT_LENGTH, MAX_TOKENS
 from .binding import BindFailure, bind, construct
 from .errors import failure_details
 from .grammar import schedule_parser
-from .lexemes import ROUGH_TOKEN
+from .lexemes import ROUGH_TOKEN, UNITS, Unit
 from .nodes import FORMS, BinaryOp, Constant, Negate, Node, Then, attach_source, check_root, mark_position
 from .suggest import did_you_mean
 from .syntax_errors import syntax_error_message
@@ -128,10 +128,13 @@ class _Expr(_Value):
     node: Node
 
 
+_UNIT_OF: dict[str, Unit] = {unit: unit for unit in UNITS}
+
+
 @dataclass(frozen=True)
 class _DurationLiteral(_Value):
     amount: float
-    unit: Literal["k", "M", "ep", "%"]
+    unit: Unit
     text: str
 
 
@@ -226,11 +229,8 @@ class _ToAst(Transformer[Token, Any]):
     def duration(self, children: list[Token]) -> _DurationLiteral:
         token = children[0]
         text = str(token.value)
-        unit: Literal["k", "M", "ep", "%"]
-        if text.endswith("ep"):
-            unit, digits = "ep", text[:-2]
-        else:
-            unit, digits = text[-1], text[:-1]  # type: ignore[assignment]  # the grammar allows k, M, %
+        digits = text.rstrip("kMBeptos%")  # a unit ends the token; an exponent ends in a digit
+        unit = _UNIT_OF[text[len(digits) :]]
         amount = float(digits)
         if not math.isfinite(amount):
             raise _fail(NonFiniteValueError(f"the duration {text} is too large to be finite"), token)
