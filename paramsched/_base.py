@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import numpy as np
 
-from ._exceptions import StateDictError
+from ._exceptions import LimitError, StateDictError
 from ._keys import read_param, write_element
-from ._limits import MAX_EVENTS
+from ._limits import MAX_EVENTS, MAX_EVENTS_TEXT
 from ._schedules import Schedule, evaluate, finite_values
 
 if TYPE_CHECKING:
@@ -468,7 +468,7 @@ class ScheduleBacked(ParamScheduler):
                 ClockCounter("steps", None).count(tokens, samples)  # raises: the step clock takes no count
             self(None)
         else:
-            self._clocked_call(None, None, self._clock.count(tokens, samples))
+            self._clocked_call(None, None, self._clock.fast_count(tokens, samples))
 
     def _clocked_call(self, engine: Any | None, name: str | None, count: int | None) -> None:
         """One event on a token or sample clock: f(position) written, then position + count (or, with a
@@ -482,10 +482,16 @@ class ScheduleBacked(ParamScheduler):
         if self._target_index is not None:
             groups = [groups[self._target_index]]
         for group in groups:
-            assign(group, key, value)
+            if type(group.get(key)) is float:
+                group[key] = value
+            else:
+                assign(group, key, value)
         if self._save_history and engine:
             record_history(engine, key if name is None else name, [plain(read_param(g, key)) for g in groups])
-        self.move_to(position if count is None else position + count)
+        moved = position if count is None else position + count
+        if moved > MAX_EVENTS:
+            raise LimitError(f"the {self.clock} clock reached {moved}, more than the limit of {MAX_EVENTS_TEXT}")
+        self.move_to(moved)
 
     def move_to(self, position: int) -> None:
         """Jump to `position`; the block is dropped and recomputed from there on the next event."""

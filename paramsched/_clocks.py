@@ -202,6 +202,7 @@ class ClockCounter:
                 "pass clock='tokens' or clock='samples' with it"
             )
         self.source = source
+        self._plain_tokens = self.clock == "tokens" and source is None
 
     def count(self, tokens: object, samples: object) -> int | None:
         """What this step consumed on the clock (1 on the step clock); None when the source is to be read."""
@@ -243,13 +244,23 @@ class ClockCounter:
     def next_position(self, position: int, tokens: object, samples: object) -> int:
         """The position after a step that started at `position` (torch's convention: step() follows the
         optimizer step, and the value it writes is for the step after)."""
-        count = self.count(tokens, samples)
+        if self._plain_tokens:  # the hot path: a plain int count of tokens, no source
+            if tokens.__class__ is int and samples is None and 0 <= tokens <= MAX_EVENTS - position:
+                return position + tokens
+        count = self.fast_count(tokens, samples)
         if count is None:
             return self.read_source()
         moved = position + count
         if moved > MAX_EVENTS:
             raise LimitError(f"the {self.clock} clock reached {moved}, more than the limit of {MAX_EVENTS_TEXT}")
         return moved
+
+    def fast_count(self, tokens: object, samples: object) -> int | None:
+        """`count`, with the common case first: a plain int of this clock's kind and no source."""
+        count, other = (tokens, samples) if self.clock == "tokens" else (samples, tokens)
+        if count.__class__ is int and other is None and count >= 0 and self.source is None:
+            return count
+        return self.count(tokens, samples)
 
 
 class StridedValues:
@@ -272,20 +283,36 @@ class StridedValues:
         self._block: list[float] = []
         self._start = 0
         self._stride = 1
-        self._last: int | None = None  # the last position served, for the stride of the next block
         self._size = 64
+        self._expected = 0  # the position the next step reaches if its count is the stride: one lookup
+        self._cursor = 0  # ... at this index of the block
 
     def at(self, position: int) -> float:
         """f(position); raises NonFiniteValueError if that value is not finite."""
+        if position == self._expected:
+            index = self._cursor
+            block = self._block
+            if index < len(block):
+                self._cursor = index + 1
+                self._expected = position + self._stride
+                return block[index]
+        return self._lookup(position)
+
+    def _lookup(self, position: int) -> float:
+        """Any position of the block (a repeated or skipped one), else a new block from `position`."""
+        last = self._expected - self._stride  # the last position served
         index, rest = divmod(position - self._start, self._stride)
         if not rest and 0 <= index < len(self._block):
-            self._last = position
-            return self._block[index]
-        return self._refill(position)
+            value = self._block[index]
+        else:
+            stride = position - last if 0 <= last < position else self._stride
+            value = self._refill(position, stride)
+            index = 0
+        self._cursor = index + 1
+        self._expected = position + self._stride
+        return value
 
-    def _refill(self, position: int) -> float:
-        last = self._last
-        stride = position - last if last is not None and position > last else self._stride
+    def _refill(self, position: int, stride: int) -> float:
         if stride == self._stride and position == self._start + len(self._block) * stride:
             self._size = min(self._size * 2, self._MAX_BLOCK)  # the block ran out: the stride holds
         elif stride != self._stride:
@@ -295,5 +322,4 @@ class StridedValues:
         self._block = finite_values(self.schedule, positions, self.what, prefix=True).tolist()
         self._start = position
         self._stride = stride
-        self._last = position
         return self._block[0]

@@ -60,16 +60,15 @@ class _Track:
         return values.tolist()  # type: ignore[no-any-return]
 
 
-class _ClockTrack(_Track):
+class _ClockTrack(StridedValues):
     """A track on a token or sample clock: positions jump by each step's count, so values come from blocks
     at the positions the next steps reach (paramsched._clocks.StridedValues)."""
 
     def __init__(self, schedule: pure.Schedule, source: str) -> None:
-        super().__init__(schedule, source)
-        self.strided = StridedValues(schedule, f"schedule {source!r}")
+        super().__init__(schedule, f"schedule {source!r}")
+        self.source = source
 
-    def value(self, event: int) -> float:
-        return self.strided.at(event)
+    value = StridedValues.at
 
 
 class TorchScheduler(LRScheduler):
@@ -124,10 +123,11 @@ class TorchScheduler(LRScheduler):
         )
         units = resolver.units.note()
         self._counter = ClockCounter(clock, clock_source)
+        self._on_steps = self._counter.clock == "steps"
         self._position = 0
-        track_class = _Track if self._counter.clock == "steps" else _ClockTrack
+        track_class = _Track if self._on_steps else _ClockTrack
         self.param_name = param_name
-        self._tracks: list[_Track | None] = []
+        self._tracks: list[_Track | _ClockTrack | None] = []
         for item in per_group:
             if item is None:
                 self._tracks.append(None)
@@ -142,7 +142,7 @@ class TorchScheduler(LRScheduler):
     def get_lr(self) -> list[float | torch.Tensor]:
         """The values for `last_epoch` (torch's name; for another `param_name` these are its values), or
         for `position` on a token or sample clock."""
-        position = self.last_epoch if self._counter.clock == "steps" else self._position
+        position = self.last_epoch if self._on_steps else self._position
         return [
             plain(read_param(group, self.param_name)) if track is None else track.value(position)
             for track, group in zip(self._tracks, self.optimizer.param_groups, strict=True)
@@ -161,8 +161,15 @@ class TorchScheduler(LRScheduler):
                     UserWarning,
                     stacklevel=2,
                 )
-        if self._counter.clock != "steps":
-            self._step_on_clock(epoch, tokens, samples)
+        if not self._on_steps:  # a token or sample clock: torch's first step (from its constructor) writes
+            if epoch is not None:  # position 0; each later one moves by the step's count, or to the source
+                self._refuse_epoch()
+            if self._step_count:
+                position = self._counter.next_position(self._position, tokens, samples)
+            else:
+                position = self._position
+            self._step_count += 1
+            self._write(self.last_epoch + 1, position)
             return
         if tokens is not None or samples is not None:
             self._counter.count(tokens, samples)  # raises: the step clock takes no count
@@ -170,20 +177,11 @@ class TorchScheduler(LRScheduler):
         event = self.last_epoch + 1 if epoch is None else epoch
         self._write(event)
 
-    def _step_on_clock(self, epoch: int | None, tokens: int | None, samples: int | None) -> None:
-        """torch's first step (from its constructor) writes position 0; each later one moves the position by
-        the step's count, or to the clock source's reading."""
-        if epoch is not None:
-            raise ClockError(
-                f"step(epoch) jumps to an event of the steps clock; this scheduler runs on the "
-                f"{self._counter.clock} clock: write step({self._counter.clock}=n)"
-            )
-        if self._step_count == 0:  # torch's _initial_step, from LRScheduler.__init__
-            position = self._position
-        else:
-            position = self._counter.next_position(self._position, tokens, samples)
-        self._step_count += 1
-        self._write(self.last_epoch + 1, position)
+    def _refuse_epoch(self) -> None:
+        raise ClockError(
+            f"step(epoch) jumps to an event of the steps clock; this scheduler runs on the "
+            f"{self._counter.clock} clock: write step({self._counter.clock}=n)"
+        )
 
     @property
     def clock(self) -> str:

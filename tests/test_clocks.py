@@ -220,6 +220,19 @@ def test_random_batches_reach_the_same_values_as_a_schedule_function() -> None:
     assert values == f(np.cumsum(sizes)).tolist()
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(0, 3_000_000), min_size=1, max_size=80))
+def test_positions_in_any_order_give_the_schedule_values(positions: list[int]) -> None:
+    """Blocks are built for steps of one size; repeated, backward and skipped positions still get f(t)."""
+    from paramsched._clocks import StridedValues
+    from paramsched._resolve import Resolver
+
+    text = "warmup(1ktok) then cosine(1 -> 0, 2Mtok)"
+    values = StridedValues(Resolver(None, None, clock="tokens").schedule(ps.parse(text)), text)
+    got = [values.at(t) for t in positions]
+    assert got == ps.schedule(text, clock="tokens")(np.array(positions)).tolist()
+
+
 class Trainer:
     """What Hugging Face's Trainer keeps: a running count of tokens, read by the scheduler's source."""
 
