@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import nodes
 
 import paramsched as ps
 
@@ -383,6 +384,44 @@ def test_compiled_scheduler_resumes_bit_for_bit_on_every_clock(clock: str, stop:
     resumed.load_state_dict(through_torch(first.state_dict()))
     got += run(resumed, optimizer, SIZES[stop:])
     assert got == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    nodes(), st.sampled_from(["tokens", "samples"]), st.lists(st.integers(0, 40), min_size=2, max_size=30), st.data()
+)
+def test_any_schedule_resumes_bit_for_bit_on_a_token_or_sample_clock(
+    node: ps.Node, clock: str, sizes: list[int], data: st.DataObject
+) -> None:
+    """SPEC §6 on every clock: stop after k steps, torch.save the state, load it into a fresh scheduler,
+    continue: the same values as an uninterrupted run, for either scheduler kind."""
+    stop = data.draw(st.integers(0, len(sizes)))
+    try:
+        ps.simulate(node, sum(sizes) + 1, clock=clock)  # type: ignore[arg-type]
+    except ps.NonFiniteValueError:
+        return  # a value that is not finite within reach: refused the same way stepped or not
+    for kind in ("torch", "compile"):
+
+        def fresh(kind: str = kind) -> tuple[Any, Any]:
+            optimizer = sgd()
+            if kind == "torch":
+                return ps.TorchScheduler(optimizer, node, clock=clock), optimizer  # type: ignore[arg-type]
+            return ps.compile(node, optimizer, clock=clock), optimizer  # type: ignore[arg-type]
+
+        def run(scheduler: Any, optimizer: Any, counts: list[int]) -> list[float]:
+            values = []
+            for count in counts:
+                scheduler.step(**{clock: count})
+                values.append(optimizer.param_groups[0]["lr"])
+            return values
+
+        expected = run(*fresh(), sizes)
+        first, optimizer = fresh()
+        got = run(first, optimizer, sizes[:stop])
+        resumed, optimizer = fresh()
+        resumed.load_state_dict(through_torch(first.state_dict()))
+        got += run(resumed, optimizer, sizes[stop:])
+        assert got == expected
 
 
 def test_the_state_records_the_clock_and_position() -> None:
