@@ -161,8 +161,10 @@ class TorchScheduler(LRScheduler):
                     UserWarning,
                     stacklevel=2,
                 )
-        if not self._on_steps:  # a token or sample clock: torch's first step (from its constructor) writes
-            if epoch is not None:  # position 0; each later one moves by the step's count, or to the source
+        # on a token or sample clock, torch's first step (from its constructor) writes position 0; each later
+        # one moves the position by the step's count, or to the clock source's reading
+        if not self._on_steps:
+            if epoch is not None:
                 self._refuse_epoch()
             if self._step_count:
                 position = self._counter.next_position(self._position, tokens, samples)
