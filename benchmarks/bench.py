@@ -10,7 +10,7 @@ at least 20,000 scheduler calls divided by the number of calls: nothing (loop ov
     python benchmarks/bench.py --quick         # tiny sizes: a smoke test, < 20 s
     python benchmarks/bench.py --only compile  # one group (or several: --only per_event,import,cli)
 
-Groups: per_event, composite, simulate, compile, import, cli, memory. Results go to benchmarks/results.json and
+Groups: per_event, composite, simulate, compile, import, cli, memory, clocks. Results go to benchmarks/results.json and
 the scaling curves to benchmarks/scaling.png (with --quick: results-quick.json, scaling-quick.png), or to
 the folder given by --out.
 """
@@ -41,7 +41,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
 REFERENCE = "linear(0 -> 0.1, 500) then repeat(cosine(0.1 -> 1e-4, 9500))"
-GROUPS = ("per_event", "composite", "simulate", "compile", "import", "cli", "memory")
+GROUPS = ("per_event", "composite", "simulate", "compile", "import", "cli", "memory", "clocks")
 
 perf_counter_ns = time.perf_counter_ns
 QUICK = False  # set by --quick
@@ -930,6 +930,83 @@ def save_plot(scaling: dict[str, Any], path: Path) -> bool:
     return True
 
 
+# ---------------------------------------------------------------------------------------------
+# 8. a token clock against the step clock
+
+
+ADAPTER_REFERENCE = "warmup(500) then cosine(0.1 -> 0, 9500)"
+ADAPTER_REFERENCE_IN_TOKENS = "warmup(500k) then cosine(0.1 -> 0, 9.5M)"  # the same at 1,000 tokens a step
+
+
+def bench_clocks(cfg: Config) -> list[Row]:
+    """SPEC §5: `TorchScheduler.step(tokens=n)` on a token clock costs at most 1.2x the step clock's `step()`.
+    Both run the adapter reference, the token one at n = 1,000 tokens a step, so both write the same values
+    (checked); the compiled (ignite-style) scheduler's `step(tokens=n)` is shown beside it (informational)."""
+    import paramsched as ps
+
+    events, reps = cfg.events, cfg.reps_events
+    tokens_per_step = 1_000
+
+    def by_steps() -> Any:
+        return ps.TorchScheduler(torch_optimizer(), ADAPTER_REFERENCE)
+
+    def by_tokens() -> Any:
+        return ps.TorchScheduler(torch_optimizer(), ADAPTER_REFERENCE_IN_TOKENS, clock="tokens")
+
+    check_steps, check_tokens = by_steps(), by_tokens()
+    agree = True
+    for _ in range(min(events, 12_000)):
+        check_steps.step()
+        check_tokens.step(tokens=tokens_per_step)
+        agree = agree and check_steps.get_last_lr() == check_tokens.get_last_lr()
+
+    def loop_tokens(step: Callable[..., Any]) -> Callable[[], None]:
+        def run() -> None:
+            for _ in itertools.repeat(None, events):
+                step(tokens=tokens_per_step)
+
+        return run
+
+    contestants = {
+        "steps": lambda: loop_step(by_steps().step, events),
+        "tokens": lambda: loop_tokens(by_tokens().step),
+        "compiled steps": lambda: loop_step(ps.compile(ADAPTER_REFERENCE, torch_optimizer()).step, events),
+        "compiled tokens": lambda: loop_tokens(
+            ps.compile(ADAPTER_REFERENCE_IN_TOKENS, torch_optimizer(), clock="tokens").step
+        ),
+    }
+    times = interleaved(contestants, reps)
+    per = {name: median(t) / events for name, t in times.items()}
+    note = f"{events:,} events x {reps} reps, {tokens_per_step:,} tokens a step; the same values: {agree}"
+    return [
+        Row(
+            "clocks",
+            "TorchScheduler.step(tokens=n) vs step() on the step clock",
+            per["tokens"],
+            per["steps"],
+            "ns",
+            paired_ratio(times["tokens"], times["steps"]),
+            "tokens/steps",
+            "<= 1.2",
+            None,
+            note,
+            {"times_ns": times},
+        ),
+        Row(
+            "clocks",
+            "compiled step(tokens=n) vs step() on the step clock",
+            per["compiled tokens"],
+            per["compiled steps"],
+            "ns",
+            paired_ratio(times["compiled tokens"], times["compiled steps"]),
+            "tokens/steps",
+            "",
+            None,
+            "informational: the ignite-style scheduler (ps.compile) on a token clock",
+        ),
+    ]
+
+
 RUNNERS: dict[str, Callable[[Config], list[Row]]] = {
     "per_event": bench_per_event,
     "composite": bench_composite,
@@ -938,6 +1015,7 @@ RUNNERS: dict[str, Callable[[Config], list[Row]]] = {
     "import": bench_import,
     "cli": bench_cli,
     "memory": bench_memory,
+    "clocks": bench_clocks,
 }
 
 

@@ -43,9 +43,11 @@ from ._torch_schedulers import (
 
 if TYPE_CHECKING:
     from ._argparse import schedule_type
+    from ._clocks import ClockError
     from ._compile import compile, simulate
     from ._config import ConfigScheduler, compile_config, validate_config
     from ._hydra import SchedulerFactory, register_resolvers, scheduler_factory
+    from ._pure_function import ScheduleFunction, schedule
     from ._pydantic import ScheduleSpec
     from ._torch_adapter import TorchScheduler, torch_scheduler
     from .language import Node, json_schema, load, parse, unparse
@@ -99,6 +101,9 @@ _LAZY = {
     "Node": ".language",
     **dict.fromkeys(_BUILDERS, ".language.builders"),
     "compile": "._compile",
+    "schedule": "._pure_function",
+    "ScheduleFunction": "._pure_function",
+    "ClockError": "._clocks",
     "simulate": "._compile",
     "compile_config": "._config",
     "ConfigScheduler": "._config",
@@ -131,6 +136,7 @@ __version__ = "0.1.0"
 __all__ = [
     "BaseParamScheduler",
     "BatchSizeScheduler",
+    "ClockError",
     "ConcatScheduler",
     "ConfigScheduler",
     "CosineAnnealingScheduler",
@@ -152,6 +158,7 @@ __all__ = [
     "ReduceLROnPlateauScheduler",
     "ScheduleArgumentError",
     "ScheduleError",
+    "ScheduleFunction",
     "ScheduleSpec",
     "ScheduleSyntaxError",
     "SchedulerFactory",
@@ -178,6 +185,7 @@ __all__ = [
     "register_resolvers",
     "repeat",
     "rsqrt",
+    "schedule",
     "schedule_type",
     "scheduler_factory",
     "simulate",

@@ -15,13 +15,17 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from copy import copy, deepcopy
 from operator import length_hint
-from typing import Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import numpy as np
 
-from ._exceptions import StateDictError
-from ._limits import MAX_EVENTS
+from ._exceptions import LimitError, StateDictError
+from ._keys import read_param, write_element
+from ._limits import MAX_EVENTS, MAX_EVENTS_TEXT
 from ._schedules import Schedule, evaluate, finite_values
+
+if TYPE_CHECKING:
+    from ._clocks import ClockCounter, StridedValues
 
 __all__ = ["BaseParamScheduler", "CurveScheduler", "ParamScheduler", "ScheduleBacked"]
 
@@ -71,8 +75,11 @@ def plain(value: Any) -> Any:
 
 
 def assign(group: dict[str, Any], key: str, value: Any) -> None:
-    """Write `value` into a param group; a tensor entry is updated in place (no torch.compile recompiles)."""
+    """Write `value` into a param group; a tensor entry is updated in place (no torch.compile recompiles).
+    A key naming one element of a tuple entry (`"betas[0]"`) replaces that element (paramsched._keys)."""
     current = group.get(key)
+    if current is None and key.endswith("]") and write_element(group, key, value):
+        return
     if current is not None and hasattr(current, "fill_") and hasattr(current, "dim"):
         import torch
 
@@ -292,7 +299,7 @@ class ParamScheduler(BaseParamScheduler):
             for group in groups:
                 assign(group, key, value)
         if self.save_history and engine:
-            record_history(engine, key if name is None else name, [plain(g[key]) for g in groups])
+            record_history(engine, key if name is None else name, [plain(read_param(g, key)) for g in groups])
         self.event_index += 1
 
     @property
@@ -353,6 +360,8 @@ class ScheduleBacked(ParamScheduler):
     _block_size = 64
     _source_text: str | None = None
     _render_source: Callable[[], str] | None = None
+    _clock: ClockCounter | None = None  # None: the step clock (one event per call)
+    _clock_values: StridedValues | None = None
 
     # -- the pure view --------------------------------------------------------------------------
 
@@ -431,6 +440,59 @@ class ScheduleBacked(ParamScheduler):
     def position(self, position: int) -> None:
         self.move_to(position)
 
+    def run_on_clock(self, counter: ClockCounter) -> None:
+        """Step on `counter`'s clock (tokens or samples): each call writes f(position), the schedule at the
+        tokens seen before the step it is for, then moves the position by that step's count (or to the
+        clock source's reading). Values come from StridedValues blocks, not the event block."""
+        from ._clocks import StridedValues
+
+        self._clock = counter
+        self._clock_values = StridedValues(self.schedule, self.describe())
+        self.move_to(self.position)
+
+    @property
+    def clock(self) -> str:
+        """The clock this scheduler's position counts: "steps", "tokens" or "samples"."""
+        return "steps" if self._clock is None else self._clock.clock
+
+    def step(self, *, tokens: int | None = None, samples: int | None = None) -> None:
+        """Write the current value and advance: for loops without an Engine.
+
+        On a token (sample) clock, call it before the step with `tokens=n` (`samples=n`), the count that step
+        consumes: it writes f(tokens seen so far) and advances by n. With a `clock_source`, call it bare: the
+        source's reading is the position."""
+        if self._clock is None:
+            if tokens is not None or samples is not None:
+                from ._clocks import ClockCounter
+
+                ClockCounter("steps", None).count(tokens, samples)  # raises: the step clock takes no count
+            self(None)
+        else:
+            self._clocked_call(None, None, self._clock.fast_count(tokens, samples))
+
+    def _clocked_call(self, engine: Any | None, name: str | None, count: int | None) -> None:
+        """One event on a token or sample clock: f(position) written, then position + count (or, with a
+        clock source, the position is its reading)."""
+        assert self._clock is not None and self._clock_values is not None
+        position = self._clock.read_source() if count is None else self.position
+        value = self._clock_values.at(position)
+        # the same writes as __call__'s (kept there inline: that is the step clock's hot path)
+        key = self.param_name
+        groups = self.optimizer.param_groups
+        if self._target_index is not None:
+            groups = [groups[self._target_index]]
+        for group in groups:
+            if type(group.get(key)) is float:
+                group[key] = value
+            else:
+                assign(group, key, value)
+        if self._save_history and engine:
+            record_history(engine, key if name is None else name, [plain(read_param(g, key)) for g in groups])
+        moved = position if count is None else position + count
+        if moved > MAX_EVENTS:
+            raise LimitError(f"the {self.clock} clock reached {moved}, more than the limit of {MAX_EVENTS_TEXT}")
+        self.move_to(moved)
+
     def move_to(self, position: int) -> None:
         """Jump to `position`; the block is dropped and recomputed from there on the next event."""
         self._block = []
@@ -450,6 +512,8 @@ class ScheduleBacked(ParamScheduler):
 
     def get_param(self) -> float:
         """The value the next call writes (nothing is consumed)."""
+        if self._clock_values is not None:
+            return self._clock_values.at(self.position)
         served = len(self._block) - length_hint(self._upcoming)
         if served < len(self._block):
             return self._block[served]
@@ -474,6 +538,9 @@ class ScheduleBacked(ParamScheduler):
         try:
             value = next(self._upcoming)
         except StopIteration:
+            if self._clock is not None:  # a clocked scheduler's event block stays empty
+                self._clocked_call(engine, name, self._clock.count(None, None))
+                return
             if not self.is_pure:
                 self.delegate(engine, name)
                 return
@@ -488,7 +555,7 @@ class ScheduleBacked(ParamScheduler):
             else:
                 assign(group, key, value)
         if self._save_history and engine:
-            record_history(engine, key if name is None else name, [plain(g[key]) for g in groups])
+            record_history(engine, key if name is None else name, [plain(read_param(g, key)) for g in groups])
 
     @classmethod
     def simulate_values(cls, num_events: int, **scheduler_kwargs: Any) -> list[list[Any]]:

@@ -16,6 +16,7 @@ Each of these is constructed from the pure schedule itself (its arguments are no
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -23,12 +24,13 @@ import numpy.typing as npt
 
 from . import _schedules as pure
 from ._base import CurveScheduler, ScheduleBacked
+from ._clocks import Clock, ClockCounter
 from ._composite import ConcatScheduler
 from ._cyclical import CosineAnnealingScheduler, LinearCyclicalScheduler, PiecewiseLinear
 from ._exceptions import LimitError, NonFiniteValueError, ScheduleArgumentError
 from ._key_check import require_param_key
 from ._limits import MAX_EVENTS, MAX_EVENTS_TEXT
-from ._resolve import Resolver, resolve, units_note
+from ._resolve import Resolver, resolve
 from ._step_order import watch_step_order
 from .language import quoted, to_node, unparse
 
@@ -73,16 +75,24 @@ def simulate(
     *,
     total: int | None = None,
     steps_per_epoch: int | None = None,
+    tokens_per_step: int | None = None,
+    samples_per_step: int | None = None,
+    clock: Clock = "steps",
 ) -> npt.NDArray[np.float64]:
     """The values a compiled scheduler writes over `num_events` events, bit for bit, vectorised.
 
-    `schedule` is text, a plain number, an AST node or a mapping."""
+    `schedule` is text, a plain number, an AST node or a mapping. On a token (sample) clock the values are
+    those at positions 0 .. num_events-1 tokens (samples): value i is what a step that starts after i tokens
+    gets."""
     if isinstance(num_events, bool) or not isinstance(num_events, int) or num_events < 0:
         raise ScheduleArgumentError(f"num_events must be a whole number ≥ 0, got {num_events!r}")
     if num_events > MAX_EVENTS:
         raise LimitError(f"num_events {num_events} is more than the limit of {MAX_EVENTS_TEXT} events")
     node = to_node(schedule)
-    resolved = Resolver(total, steps_per_epoch).schedule(node)
+    resolver = Resolver(
+        total, steps_per_epoch, clock=clock, tokens_per_step=tokens_per_step, samples_per_step=samples_per_step
+    )
+    resolved = resolver.schedule(node)
     try:
         return pure.evaluate(resolved, num_events)
     except NonFiniteValueError as error:
@@ -98,18 +108,35 @@ def compile(
     save_history: bool = False,
     total: int | None = None,
     steps_per_epoch: int | None = None,
+    tokens_per_step: int | None = None,
+    samples_per_step: int | None = None,
+    clock: Clock = "steps",
+    clock_source: Callable[[], Any] | None = None,
     create_new: bool = False,
 ) -> ScheduleBacked:
     """A ParamScheduler that writes the schedule's value into `optimizer`'s `param_name` at every event.
 
     `schedule` is text, a plain number, an AST node or a mapping. Its state records the canonical text
-    and the run settings that resolved its units. A `param_name` that a param group it writes lacks is
-    refused (with the closest key) unless `create_new=True`."""
+    and the run settings that resolved its units. `param_name` may name one element of a tuple entry:
+    `"betas[0]"` is Adam's β1 (β2 kept). A `param_name` that a param group it writes lacks is refused
+    (with the closest key) unless `create_new=True`.
+
+    On `clock="tokens"` (or `"samples"`) the schedule's position counts tokens: call `step(tokens=n)`
+    before each step with the n tokens it consumes (it writes f(tokens seen so far)), or give
+    `clock_source`, a callable returning the tokens seen so far, read at each call."""
     node = to_node(schedule)
     require_param_key(optimizer, param_name, None if param_group_index is None else [param_group_index],
                       create_new=create_new)  # fmt: skip
-    resolved = Resolver(total, steps_per_epoch).schedule(node)
+    resolver = Resolver(
+        total, steps_per_epoch, clock=clock, tokens_per_step=tokens_per_step, samples_per_step=samples_per_step
+    )
+    counter = ClockCounter(clock, clock_source)
+    resolved = resolver.schedule(node)
     scheduler = scheduler_of(resolved, optimizer, param_name, param_group_index, save_history)
-    scheduler.record_source(lambda: unparse(node) + units_note(total, steps_per_epoch))
-    watch_step_order(scheduler, optimizer)
+    units = resolver.units
+    scheduler.record_source(lambda: unparse(node) + units.note())
+    if counter.clock != "steps":
+        scheduler.run_on_clock(counter)
+    else:
+        watch_step_order(scheduler, optimizer)
     return scheduler

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ._exceptions import ScheduleArgumentError
+from ._keys import has_param
 from .language.suggest import closest
 
 __all__ = ["require_param_key"]
@@ -30,7 +31,7 @@ def require_param_key(
     indices = range(len(groups)) if group_indices is None else group_indices
     for index in indices:
         group = groups[index]
-        if key in group:
+        if has_param(group, key):  # a key of the group, or an element of one (`betas[0]`)
             continue
         known = sorted(name for name in group if name != "params")
         name = type(optimizer).__name__

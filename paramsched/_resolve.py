@@ -16,6 +16,7 @@ import math
 from typing import Any
 
 from . import _schedules as pure
+from ._clocks import Clock, RunUnits
 from ._exceptions import DurationError, ScheduleArgumentError, ScheduleError
 from .language import Duration, Node, check_run_settings, locate, quoted, to_node
 
@@ -26,12 +27,22 @@ SHAPED_KINDS = ("linear", "cosine", "exp", "poly", "sqrt", "tanh", "triangle")
 
 
 class Resolver:
-    """Turns AST nodes into pure schedules, resolving `%` and `ep` durations to whole events."""
+    """Turns AST nodes into pure schedules, resolving `%`, `ep`, `tok` and `sp` durations to whole events
+    of the clock (`units`, a paramsched._clocks.RunUnits)."""
 
-    def __init__(self, total: int | None, steps_per_epoch: int | None) -> None:
+    def __init__(
+        self,
+        total: int | None,
+        steps_per_epoch: int | None,
+        *,
+        clock: Clock = "steps",
+        tokens_per_step: int | None = None,
+        samples_per_step: int | None = None,
+    ) -> None:
         check_run_settings(total, steps_per_epoch)
         self.total = total
         self.steps_per_epoch = steps_per_epoch
+        self.units = RunUnits(clock, total, steps_per_epoch, tokens_per_step, samples_per_step)
 
     def schedule(self, node: Node) -> pure.Schedule:
         """The pure schedule of a node (dispatch on its kind: one dict lookup, no isinstance chain)."""
@@ -44,7 +55,7 @@ class Resolver:
     def events(self, duration: Duration) -> int:
         if duration.unit == "":
             return int(duration.amount)  # whole events ≤ MAX_EVENTS, already checked by the AST
-        return duration.events(self.total, self.steps_per_epoch)
+        return self.units.events(duration)  # the clock and its factors (paramsched._clocks)
 
     # -- one method per kind ----------------------------------------------------------------------
 

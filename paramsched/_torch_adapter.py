@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numbers
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -20,10 +20,12 @@ from torch.optim.lr_scheduler import LRScheduler
 
 from . import _schedules as pure
 from ._base import assign, plain
+from ._clocks import Clock, ClockCounter, ClockError, StridedValues, whole_count
 from ._exceptions import ScheduleArgumentError, StateDictError
 from ._key_check import require_param_key
+from ._keys import read_param
 from ._limits import MAX_EVENTS
-from ._resolve import Resolver, units_note
+from ._resolve import Resolver
 from .language import Node, to_node, unparse
 
 __all__ = ["TorchScheduler", "torch_scheduler"]
@@ -59,6 +61,17 @@ class _Track:
         return values.tolist()  # type: ignore[no-any-return]
 
 
+class _ClockTrack(StridedValues):
+    """A track on a token or sample clock: positions jump by each step's count, so values come from blocks
+    at the positions the next steps reach (paramsched._clocks.StridedValues)."""
+
+    def __init__(self, schedule: pure.Schedule, source: str) -> None:
+        super().__init__(schedule, f"schedule {source!r}")
+        self.source = source
+
+    value = StridedValues.at
+
+
 class TorchScheduler(LRScheduler):
     """A schedule text driving one param-group key (default `lr`) as a torch LRScheduler.
 
@@ -67,7 +80,16 @@ class TorchScheduler(LRScheduler):
     group, or a list with one per group (None leaves that group alone). A tensor entry (e.g. lr given
     as `torch.tensor(0.01)` for a compiled optimizer) is updated in place, so `torch.compile` sees
     the same tensor and does not recompile as the value changes. `param_name` schedules any other key
-    of the param groups (momentum, weight_decay, ...); `get_last_lr()` stays torch's "current lrs".
+    of the param groups (momentum, weight_decay, ...), or one element of a tuple entry: `"betas[0]"` is
+    Adam's β1, β2 kept (as torch's OneCycleLR writes it); `get_last_lr()` stays torch's "current lrs".
+
+    Clocks: with `clock="tokens"` (or `"samples"`) the schedule's position counts tokens. Call
+    `step(tokens=n)` after each optimizer step with the n tokens that step consumed, or give
+    `clock_source`, a callable returning the tokens seen so far (Hugging Face's
+    `state.num_input_tokens_seen`), read at each `step()`. The value written is the schedule at the position
+    reached: f(tokens seen), the value for the next step. `last_epoch` still counts `step()` calls; the
+    position is `position` and is saved in the state. On the step clock `tokens_per_step` and
+    `samples_per_step` convert `tok` and `sp` durations to steps, as `steps_per_epoch` converts `ep`.
     """
 
     def __init__(
@@ -78,6 +100,10 @@ class TorchScheduler(LRScheduler):
         *,
         total: int | None = None,
         steps_per_epoch: int | None = None,
+        tokens_per_step: int | None = None,
+        samples_per_step: int | None = None,
+        clock: Clock = "steps",
+        clock_source: Callable[[], Any] | None = None,
         last_epoch: int = -1,
         create_new: bool = False,
     ) -> None:
@@ -88,30 +114,41 @@ class TorchScheduler(LRScheduler):
         per_group = _per_group(schedule, len(optimizer.param_groups))
         written = [index for index, item in enumerate(per_group) if item is not None]
         require_param_key(optimizer, param_name, written, create_new=create_new)
-        resolver = Resolver(total, steps_per_epoch)  # checks total and steps_per_epoch
-        units = units_note(total, steps_per_epoch)
+        resolver = Resolver(  # checks the run settings
+            total, steps_per_epoch, clock=clock, tokens_per_step=tokens_per_step, samples_per_step=samples_per_step
+        )
+        units = resolver.units.note()
+        self._counter = ClockCounter(clock, clock_source)
+        self._on_steps = self._counter.clock == "steps"
+        self._position = 0
+        track_class = _Track if self._on_steps else _ClockTrack
         self.param_name = param_name
-        self._tracks: list[_Track | None] = []
+        self._tracks: list[_Track | _ClockTrack | None] = []
         for item in per_group:
             if item is None:
                 self._tracks.append(None)
                 continue
             node = to_node(item)
-            self._tracks.append(_Track(resolver.schedule(node), unparse(node) + units))
+            self._tracks.append(track_class(resolver.schedule(node), unparse(node) + units))
         self._last_value: list[float] = []
         super().__init__(optimizer, last_epoch)
 
     # -- torch's protocol -----------------------------------------------------------------------
 
     def get_lr(self) -> list[float | torch.Tensor]:
-        """The values for `last_epoch` (torch's name; for another `param_name` these are its values)."""
+        """The values for `last_epoch` (torch's name; for another `param_name` these are its values), or
+        for `position` on a token or sample clock."""
+        position = self.last_epoch if self._on_steps else self._position
         return [
-            plain(group[self.param_name]) if track is None else track.value(self.last_epoch)
+            plain(read_param(group, self.param_name)) if track is None else track.value(position)
             for track, group in zip(self._tracks, self.optimizer.param_groups, strict=True)
         ]
 
-    def step(self, epoch: int | None = None) -> None:
-        """Move to the next event (or to `epoch`, torch's deprecated form) and write its values."""
+    def step(self, epoch: int | None = None, *, tokens: int | None = None, samples: int | None = None) -> None:
+        """Move to the next event (or to `epoch`, torch's deprecated form) and write its values.
+
+        On a token (sample) clock: `tokens=n` (`samples=n`) is what the optimizer step just taken consumed;
+        the position moves by n (or to `clock_source()`), and the value written is f(position)."""
         if self._step_count == 1 and not getattr(self.optimizer, "_opt_called", False):
             if hasattr(self.optimizer.step, "_wrapped_by_lr_sched"):
                 warnings.warn(
@@ -120,26 +157,59 @@ class TorchScheduler(LRScheduler):
                     UserWarning,
                     stacklevel=2,
                 )
+        # on a token or sample clock, torch's first step (from its constructor) writes position 0; each later
+        # one moves the position by the step's count, or to the clock source's reading
+        if not self._on_steps:
+            if epoch is not None:
+                self._refuse_epoch()
+            if self._step_count:
+                position = self._counter.next_position(self._position, tokens, samples)
+            else:
+                position = self._position
+            self._step_count += 1
+            self._write(self.last_epoch + 1, position)
+            return
+        if tokens is not None or samples is not None:
+            self._counter.count(tokens, samples)  # raises: the step clock takes no count
         self._step_count += 1
         event = self.last_epoch + 1 if epoch is None else epoch
         self._write(event)
 
-    def _write(self, event: int) -> None:
+    def _refuse_epoch(self) -> None:
+        raise ClockError(
+            f"step(epoch) jumps to an event of the steps clock; this scheduler runs on the "
+            f"{self._counter.clock} clock: write step({self._counter.clock}=n)"
+        )
+
+    @property
+    def clock(self) -> str:
+        """The clock the position counts: "steps", "tokens" or "samples"."""
+        return self._counter.clock
+
+    @property
+    def position(self) -> int:
+        """Where the schedule stands: events on the step clock (`last_epoch`), tokens or samples seen on
+        the others."""
+        return self.last_epoch if self._counter.clock == "steps" else self._position
+
+    def _write(self, event: int, position: int | None = None) -> None:
         """Compute every group's value first (a non-finite one changes nothing), then assign them."""
         if event < 0:
             raise ValueError(f"the event index must not be negative, but it is {event}")
-        previous = self.last_epoch
+        previous = self.last_epoch, self._position
         self.last_epoch = event
+        if position is not None:
+            self._position = position
         try:
             values = self.get_lr()
         except BaseException:
-            self.last_epoch = previous
+            self.last_epoch, self._position = previous
             raise
         key = self.param_name
         for group, track, value in zip(self.optimizer.param_groups, self._tracks, values, strict=True):
             if track is not None:
                 assign(group, key, value)
-        self._last_value = [float(plain(group[key])) for group in self.optimizer.param_groups]
+        self._last_value = [float(plain(read_param(group, key))) for group in self.optimizer.param_groups]
         self._last_lr = [_copy(group["lr"]) for group in self.optimizer.param_groups]
 
     def get_last_value(self) -> list[float]:
@@ -158,7 +228,7 @@ class TorchScheduler(LRScheduler):
 
         A group left alone (None) shows its current value in every row."""
         columns = [
-            np.full(num_events, float(plain(group[self.param_name])))
+            np.full(num_events, float(plain(read_param(group, self.param_name))))
             if track is None
             else pure.evaluate(track.schedule, num_events, start, f"schedule {track.source!r}")
             for track, group in zip(self._tracks, self.optimizer.param_groups, strict=True)
@@ -169,7 +239,7 @@ class TorchScheduler(LRScheduler):
 
     def state_dict(self) -> dict[str, Any]:
         """Plain Python values only, so `torch.load(..., weights_only=True)` reads them back."""
-        return {
+        state = {
             "last_epoch": self.last_epoch,
             "_step_count": self._step_count,
             "param_name": self.param_name,
@@ -178,6 +248,10 @@ class TorchScheduler(LRScheduler):
             "_last_lr": [float(plain(lr)) for lr in self._last_lr],
             "paramsched_format": STATE_FORMAT_VERSION,
         }
+        if self._counter.clock != "steps":  # the step clock's position is last_epoch
+            state["clock"] = self._counter.clock
+            state["position"] = self._position
+        return state
 
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
         """Resume at the saved event: checks the state belongs to this schedule, then writes that event's
@@ -214,11 +288,32 @@ class TorchScheduler(LRScheduler):
                 f"{owner}.load_state_dict: the state belongs to schedule(s) {saved!r}, "
                 f"but this scheduler runs {self.schedules!r}"
             )
+        position = self._position_in(state_dict, owner)
         if last_epoch >= 0:
-            self._write(last_epoch)  # raises before writing anything if a value is not finite
+            self._write(last_epoch, position)  # raises before writing anything if a value is not finite
         else:
             self.last_epoch = last_epoch
+            if position is not None:
+                self._position = position
         self._step_count = step_count
+
+    def _position_in(self, state_dict: Mapping[str, Any], owner: str) -> int | None:
+        """The saved position on a token or sample clock (None on the step clock: it is last_epoch)."""
+        clock = self._counter.clock
+        saved_clock = state_dict.get("clock", "steps")
+        if saved_clock != clock:
+            raise StateDictError(
+                f"{owner}.load_state_dict: the state was saved on the {saved_clock!r} clock, "
+                f"but this scheduler runs on the {clock!r} clock"
+            )
+        if clock == "steps":
+            return None
+        if "position" not in state_dict:
+            raise StateDictError(f"{owner}.load_state_dict: required key 'position' absent (the {clock} seen)")
+        try:
+            return whole_count(state_dict["position"], "position")
+        except ValueError as error:
+            raise StateDictError(f"{owner}.load_state_dict: {error}") from None
 
 
 def torch_scheduler(
@@ -228,9 +323,23 @@ def torch_scheduler(
     *,
     total: int | None = None,
     steps_per_epoch: int | None = None,
+    tokens_per_step: int | None = None,
+    samples_per_step: int | None = None,
+    clock: Clock = "steps",
+    clock_source: Callable[[], Any] | None = None,
 ) -> TorchScheduler:
     """`TorchScheduler` with `paramsched.compile`'s argument order (schedule first)."""
-    return TorchScheduler(optimizer, schedule, param_name, total=total, steps_per_epoch=steps_per_epoch)
+    return TorchScheduler(
+        optimizer,
+        schedule,
+        param_name,
+        total=total,
+        steps_per_epoch=steps_per_epoch,
+        tokens_per_step=tokens_per_step,
+        samples_per_step=samples_per_step,
+        clock=clock,
+        clock_source=clock_source,
+    )
 
 
 def _per_group(schedule: ScheduleLike | Sequence[ScheduleLike | None], groups: int) -> list[ScheduleLike | None]:

@@ -24,7 +24,7 @@ pytest.importorskip("torch")
 pytest.importorskip("ignite")
 pytest.importorskip("matplotlib")
 
-GROUPS = {"per_event", "composite", "simulate", "compile", "import", "cli", "memory"}
+GROUPS = {"per_event", "composite", "simulate", "compile", "import", "cli", "memory", "clocks"}
 
 # (start of the line's name, its group, its SPEC §5 target) for every line a quick run prints
 EXPECTED = [
@@ -42,6 +42,8 @@ EXPECTED = [
     ("import paramsched vs import lark, pydantic, numpy", "import", "<= 1.3"),
     ("cold paramsched check vs a process importing lark, pydantic, numpy", "cli", "<= 2"),
     ("peak memory of ps.simulate(reference", "memory", "<= 2"),
+    ("TorchScheduler.step(tokens=n) vs step() on the step clock", "clocks", "<= 1.2"),
+    ("compiled step(tokens=n) vs step() on the step clock", "clocks", ""),
 ]
 
 SUMMARY = re.compile(r"^(\d+)/(\d+) targets PASS$", re.MULTILINE)

@@ -58,3 +58,29 @@ def test_each_python_spelling_is_its_text(text: str, python: str) -> None:
     node = eval(python, {"ps": ps})  # the README's own Python, not user input
     assert str(node) == text
     assert ps.parse(text) == node
+
+
+CLOCKS = "Clocks: tokens, samples, and schedules for anything"
+
+
+def test_clocks_section_runs() -> None:
+    """The clocks section's Python blocks (GPT-3 on a token clock, ps.schedule, betas[0]) run as written."""
+    pytest.importorskip("torch")
+    blocks = python_blocks(section(CLOCKS))
+    assert len(blocks) >= 3
+    namespace: dict[str, object] = {"__name__": "readme"}
+    for block in blocks:
+        exec(compile(block, str(README), "exec"), namespace)
+    assert namespace["tokens_seen"] == 3 * 16 * 2048
+    assert namespace["adamw"].param_groups[0]["betas"] == (0.95, 0.999)  # type: ignore[attr-defined]
+
+
+def test_clocks_section_shows_the_unit_error_as_raised() -> None:
+    import paramsched as ps
+
+    text = section(CLOCKS)
+    shown = text[text.index("```text\n") + len("```text\n") :]
+    shown = shown[: shown.index("```")].rstrip("\n")
+    with pytest.raises(ps.UnitError) as raised:
+        ps.schedule("warmup(1k) then cosine(1 -> 0, 375Mtok)")
+    assert shown == f"paramsched.UnitError: {raised.value}"

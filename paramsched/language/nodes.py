@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union, get_args
 
 from pydantic import (
@@ -45,7 +45,7 @@ from paramsched._limits import MAX_DEPTH, MAX_EVENTS, MAX_EVENTS_TEXT
 
 from .errors import failure_details, raising_schedule_errors, with_path
 from .forms import Arg, CallName, Form, forms_of
-from .lexemes import DURATION_PATTERN, EVENT_FACTORS, Unit, format_number, read_duration, respell_duration
+from .lexemes import DURATION_PATTERN, EVENT_FACTORS, Unit, format_number, read_duration, respell_duration, split_unit
 
 __all__ = [
     "FORMS",
@@ -116,10 +116,13 @@ def check_run_settings(total: int | None, steps_per_epoch: int | None) -> None:
 
 
 class Duration(BaseModel):
-    """A length of time: whole events, thousands (k), millions (M), epochs (ep) or percent of the run (%).
+    """A length of time: whole events, thousands (k), millions (M), billions (B), epochs (ep), tokens
+    (tok), samples (sp) or percent of the run (%); a magnitude may stand before ep, tok or sp (`375Mtok`).
 
-    `k` and `M` multiply exactly; `ep` (× steps_per_epoch) and `%` (× total / 100) round half to even on
-    the exact decimal the user wrote, so `0.35ep` of 10 steps is 3.5 → 4, not 3.4999… → 3.
+    `k`, `M` and `B` multiply exactly; the other units become events of the scheduler's clock
+    (paramsched._clocks.RunUnits: `ep` × steps_per_epoch, `tok` ÷ tokens_per_step on the step clock, `%`
+    × total / 100, ...) and round half to even on the exact decimal the user wrote, so `0.35ep` of 10
+    steps is 3.5 → 4, not 3.4999… → 3.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -159,33 +162,24 @@ class Duration(BaseModel):
         return format_number(self.amount) + self.unit
 
     @property
-    def needs(self) -> Literal["total", "steps_per_epoch"] | None:
-        """Which run setting resolving this duration needs, if any."""
-        return "total" if self.unit == "%" else "steps_per_epoch" if self.unit == "ep" else None
+    def needs(self) -> str | None:
+        """Which run setting resolving this duration on the step clock needs, if any."""
+        return _NEEDS.get(split_unit(self.unit)[1])
 
     def events(self, total: int | None = None, steps_per_epoch: int | None = None) -> int:
-        """Resolve to whole events; raises UnitError when the setting it needs is missing."""
-        from paramsched._exceptions import UnitError
+        """Resolve to whole events of the step clock; raises UnitError when the setting it needs is missing.
+        (Other clocks and the token and sample factors: paramsched._clocks.RunUnits.)"""
+        from paramsched._clocks import RunUnits
 
-        factor = EVENT_FACTORS.get(self.unit)
-        if factor is not None:
-            if factor == 1:
-                return int(self.amount)  # whole events ≤ MAX_EVENTS, checked at construction
-            return int(_exact(self.amount) * factor)
-        check_run_settings(total, steps_per_epoch)
-        amount = _exact(self.amount)
-        if self.unit == "ep":
-            if steps_per_epoch is None:
-                raise UnitError(f"duration '{self}' needs `steps_per_epoch`")
-            exact = amount * steps_per_epoch
-        else:
-            if total is None:
-                raise UnitError(f"duration '{self}' needs `total`")
-            exact = amount * total / 100
-        events = int(exact.to_integral_value(rounding=ROUND_HALF_EVEN))
-        if events > MAX_EVENTS:
-            raise LimitError(f"duration '{self}' resolves to {events} events, more than {MAX_EVENTS_TEXT}")
-        return events
+        return RunUnits(total=total, steps_per_epoch=steps_per_epoch).events(self)
+
+
+_NEEDS: dict[str, str] = {
+    "%": "total",
+    "ep": "steps_per_epoch",
+    "tok": "tokens_per_step",
+    "sp": "samples_per_step",
+}
 
 
 def _short_duration(value: object) -> object:
@@ -199,7 +193,8 @@ def _short_duration(value: object) -> object:
         if read is None:
             raise ScheduleArgumentError(
                 respell_duration(value)
-                or f"a duration is a number of events or text like '500', '10k', '2M', '3ep' or '5%', got {value!r}"
+                or "a duration is a number of events or text like '500', '10k', '2M', '3ep', '375Mtok', "
+                f"'1.5Msp' or '5%', got {value!r}"
             )
         return {"amount": read[0], "unit": read[1]}
     return value
@@ -210,8 +205,11 @@ _DURATION_STRING = Annotated[
     str,
     Field(
         pattern=f"^{DURATION_PATTERN}$",
-        description="a number with an optional unit: k (x1,000), M (x1,000,000), ep (epochs), % (of the run)",
-        examples=["500", "10k", "2M", "3ep", "5%"],
+        description=(
+            "a number with an optional unit: k (x1,000), M (x1,000,000), B (x1,000,000,000), ep (epochs), "
+            "tok (tokens), sp (samples), a magnitude before ep, tok or sp (375Mtok), or % (of the run)"
+        ),
+        examples=["500", "10k", "2M", "3ep", "5%", "375Mtok", "1.5Msp"],
     ),
 ]
 
@@ -686,8 +684,8 @@ def _check_not_decreasing(node: Node, field: str, milestones: list[Duration]) ->
     """Milestones in one dimension must not go back; mixed units are compared once resolved."""
     last: dict[str, tuple[Decimal, Duration]] = {}
     for index, milestone in enumerate(milestones):
-        dimension = "events" if milestone.unit in EVENT_FACTORS else milestone.unit
-        exact = _exact(milestone.amount) * EVENT_FACTORS.get(milestone.unit, 1)
+        magnitude, dimension = split_unit(milestone.unit)
+        exact = _exact(milestone.amount) * magnitude
         if dimension in last and exact < last[dimension][0]:
             raise with_path(
                 ScheduleArgumentError(

@@ -35,7 +35,7 @@ from .binding import BindFailure, bind, construct
 from .errors import failure_details
 from .forms import Form
 from .grammar import schedule_parser
-from .lexemes import ROUGH_TOKEN, format_number
+from .lexemes import ROUGH_TOKEN, UNITS, Unit, format_number
 from .nodes import FORMS, BinaryOp, Constant, Negate, Node, Then, attach_source, check_root, mark_position
 from .suggest import unknown_argument_message, unknown_form_message
 from .syntax_errors import syntax_error_message
@@ -142,10 +142,13 @@ class _Expr(_Value):
     node: Node
 
 
+_UNIT_OF: dict[str, Unit] = {unit: unit for unit in UNITS}
+
+
 @dataclass(frozen=True)
 class _DurationLiteral(_Value):
     amount: float
-    unit: Literal["k", "M", "ep", "%"]
+    unit: Unit
     text: str
 
 
@@ -244,11 +247,8 @@ class _ToAst(Transformer[Token, Any]):
     def duration(self, children: list[Token]) -> _DurationLiteral:
         token = children[0]
         text = str(token.value)
-        unit: Literal["k", "M", "ep", "%"]
-        if text.endswith("ep"):
-            unit, digits = "ep", text[:-2]
-        else:
-            unit, digits = text[-1], text[:-1]  # type: ignore[assignment]  # the grammar allows k, M, %
+        digits = text.rstrip("kMBeptos%")  # a unit ends the token; an exponent ends in a digit
+        unit = _UNIT_OF[text[len(digits) :]]
         amount = float(digits)
         if not math.isfinite(amount):
             raise _fail(NonFiniteValueError(f"the duration {text} is too large to be finite"), token)

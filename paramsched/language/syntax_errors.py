@@ -171,7 +171,7 @@ def _framing(text: str, offset: int) -> tuple[str, int] | None:
     return None
 
 
-_NUMBER_AT_END = re.compile(rf"(?<![\w.])({NUMBER_PATTERN})(k|M)?$")
+_NUMBER_AT_END = re.compile(rf"(?<![\w.])({NUMBER_PATTERN}[kMB]?)$")
 _WORD = re.compile(r"[A-Za-z]+|%")
 
 
@@ -187,7 +187,7 @@ def _unit_written_apart(text: str, offset: int) -> tuple[str, int] | None:
     while end_of_number > 0 and text[end_of_number - 1] in " \t":
         end_of_number -= 1
     number = _NUMBER_AT_END.search(text, 0, end_of_number)
-    fix = respell_unit(number.group(), word.group()) if number else None
+    fix = respell_unit(number.group(1), word.group()) if number else None
     if number is None or fix is None:
         return None
     written = text[number.start() : word.end()]
