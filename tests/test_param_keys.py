@@ -100,9 +100,7 @@ def test_save_history_records_the_element() -> None:
 
 def test_momentum_on_adam_points_at_betas0() -> None:
     optimizer = torch.optim.Adam([torch.zeros(1, requires_grad=True)], lr=0.1)
-    with pytest.raises(
-        ValueError, match=r"no 'momentum' entry; Adam's momentum is β1, the first of its betas: write 'betas\[0\]'"
-    ):
+    with pytest.raises(ValueError, match=r"no 'momentum' entry; Adam's momentum is β1, .*: write 'betas\[0\]'"):
         ps.TorchScheduler(optimizer, "0.9", "momentum")
     with pytest.raises(ValueError, match=r"no 'betas\[2\]' entry"):
         ps.TorchScheduler(optimizer, "0.9", "betas[2]")
