@@ -431,7 +431,6 @@ class ScheduleBacked(ParamScheduler):
     def position(self, position: int) -> None:
         self.move_to(position)
 
-
     def move_to(self, position: int) -> None:
         """Jump to `position`; the block is dropped and recomputed from there on the next event."""
         self._block = []

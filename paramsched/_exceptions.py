@@ -11,6 +11,11 @@
         ├── LimitError                input beyond a documented limit (length, nesting, parts)
         └── StateDictError            a malformed state dict, or one of another configuration
 
+    UserWarning
+    └── ScheduleWarning               something works, but likely not as meant
+        ├── LongerThanTotalWarning    a schedule with `%` durations that lasts longer than `total`
+        └── PlanChangedWarning        resume="replan" continued a state on another plan (the jump it made)
+
 Errors found in text carry the text, line and column; `str()` shows the line with a caret.
 """
 
@@ -19,10 +24,13 @@ from __future__ import annotations
 __all__ = [
     "DurationError",
     "LimitError",
+    "LongerThanTotalWarning",
     "NonFiniteValueError",
+    "PlanChangedWarning",
     "ScheduleArgumentError",
     "ScheduleError",
     "ScheduleSyntaxError",
+    "ScheduleWarning",
     "StateDictError",
     "UnitError",
     "UnknownNameError",
@@ -107,3 +115,16 @@ class LimitError(ScheduleError):
 
 class StateDictError(ScheduleError):
     """A state dict that is malformed, or that belongs to another scheduler configuration."""
+
+
+class ScheduleWarning(UserWarning):
+    """Root of paramsched's warnings: filter them all with `warnings.simplefilter("error", ScheduleWarning)`."""
+
+
+class LongerThanTotalWarning(ScheduleWarning):
+    """A schedule with `%` durations lasts longer than `total`: its shares add up to more than 100 %."""
+
+
+class PlanChangedWarning(ScheduleWarning):
+    """`resume="replan"` continued a state saved under another plan; the message states the jump (the
+    value the saved plan and the new plan give at the saved position)."""

@@ -84,6 +84,7 @@ __all__ = [
     "plain_number",
     "position_of",
     "structural_duration",
+    "whole_events",
 ]
 
 Extent = Literal["zero", "finite", "infinite"]
@@ -173,27 +174,39 @@ class Duration(BaseModel):
 
     def events(self, total: int | None = None, steps_per_epoch: int | None = None) -> int:
         """Resolve to whole events; raises UnitError when the setting it needs is missing."""
+        factor = EVENT_FACTORS.get(self.unit)
+        if factor == 1:
+            return int(self.amount)  # whole events ≤ MAX_EVENTS, checked at construction
+        return whole_events(self.exact_events(total, steps_per_epoch), str(self))
+
+    def exact_events(self, total: int | None = None, steps_per_epoch: int | None = None) -> Decimal:
+        """The events this duration stands for in exact decimal arithmetic, before any rounding:
+        `amount · total / 100` for `%`, `amount · steps_per_epoch` for `ep`, `amount · magnitude` else.
+
+        A `then` chain sums these and rounds its boundaries (SPEC §2), so its parts end at `total`."""
         from paramsched._exceptions import UnitError
 
         factor = EVENT_FACTORS.get(self.unit)
         if factor is not None:
-            if factor == 1:
-                return int(self.amount)  # whole events ≤ MAX_EVENTS, checked at construction
-            return int(_exact(self.amount) * factor)
+            return _exact(self.amount) * factor
         check_run_settings(total, steps_per_epoch)
         amount = _exact(self.amount)
         if self.unit == "ep":
             if steps_per_epoch is None:
                 raise UnitError(f"duration '{self}' needs `steps_per_epoch`")
-            exact = amount * steps_per_epoch
-        else:
-            if total is None:
-                raise UnitError(f"duration '{self}' needs `total`")
-            exact = amount * total / 100
-        events = int(exact.to_integral_value(rounding=ROUND_HALF_EVEN))
-        if events > MAX_EVENTS:
-            raise LimitError(f"duration '{self}' resolves to {events} events, more than {MAX_EVENTS_TEXT}")
-        return events
+            return amount * steps_per_epoch
+        if total is None:
+            raise UnitError(f"duration '{self}' needs `total`")
+        return amount * total / 100
+
+
+def whole_events(exact: Decimal, what: str) -> int:
+    """`exact` rounded to the nearest whole event (ties to even), within the limit of MAX_EVENTS;
+    `what` names the duration in the error."""
+    events = int(exact.to_integral_value(rounding=ROUND_HALF_EVEN))
+    if events > MAX_EVENTS:
+        raise LimitError(f"duration '{what}' resolves to {events} events, more than {MAX_EVENTS_TEXT}")
+    return events
 
 
 def _short_duration(value: object) -> object:
