@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from copy import copy, deepcopy
 from operator import length_hint
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Protocol, Self
 
 import numpy as np
 
@@ -144,6 +144,15 @@ def require_event_index(value: Any, key: str, owner: str) -> int:
     if value < 0:
         raise StateDictError(f"{owner}.load_state_dict: '{key}' should not be negative, but given {value}")
     return int(value)
+
+
+class PlanPolicy(Protocol):
+    """What a compiled scheduler does with a state saved under another plan (see paramsched._resume):
+    `position_of` refuses it (resume="strict") or gives the saved position to continue from."""
+
+    def position_of(self, owner: str, source: str, state_dict: Mapping[str, Any]) -> int: ...
+
+    def replanned(self, owner: str, source: str, state_dict: Mapping[str, Any], position: int) -> None: ...
 
 
 class BaseParamScheduler(metaclass=ABCMeta):
@@ -353,6 +362,7 @@ class ScheduleBacked(ParamScheduler):
     _block_size = 64
     _source_text: str | None = None
     _render_source: Callable[[], str] | None = None
+    _plan_policy: PlanPolicy | None = None
 
     # -- the pure view --------------------------------------------------------------------------
 
@@ -400,6 +410,19 @@ class ScheduleBacked(ParamScheduler):
         (called on first use, so that compiling stays cheap). The state then holds that text."""
         self._render_source = render
         self._source_text = None
+
+    def follow_plan_policy(self, policy: PlanPolicy) -> None:
+        """What loading a state of another plan does (set by `compile` with its `resume` argument)."""
+        self._plan_policy = policy
+
+    def is_other_plan(self, state_dict: Mapping[str, Any]) -> bool:
+        """Whether `state_dict` was saved under another plan that this scheduler's policy decides on."""
+        return (
+            self._plan_policy is not None
+            and self.source is not None
+            and "schedule" in state_dict
+            and not _same(state_dict["schedule"], self.source)
+        )
 
     @property
     def source(self) -> str | None:
@@ -529,6 +552,9 @@ class ScheduleBacked(ParamScheduler):
         """The position a state stands for, after checking it belongs to this scheduler (nothing changes)."""
         owner = public_name(self)
         require_mapping(state_dict)
+        if self.is_other_plan(state_dict):
+            assert self._plan_policy is not None and self.source is not None
+            return self._plan_policy.position_of(owner, self.source, state_dict)
         keys = list(self._state_attrs)
         if self.source is not None:
             keys += ["paramsched_format", "schedule"]
@@ -565,8 +591,11 @@ class ScheduleBacked(ParamScheduler):
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
         """Restore a state; a malformed or foreign one raises StateDictError and changes nothing."""
         position = self.check_state(state_dict)
+        other_plan = self.is_other_plan(state_dict)
         self.move_to(position)
         self._save_history = state_dict["save_history"]
+        if other_plan and self._plan_policy is not None and self.source is not None:
+            self._plan_policy.replanned(public_name(self), self.source, state_dict, position)
 
 
 class CurveScheduler(ScheduleBacked):

@@ -28,6 +28,7 @@ from ._cyclical import CosineAnnealingScheduler, LinearCyclicalScheduler, Piecew
 from ._exceptions import LimitError, NonFiniteValueError, ScheduleArgumentError
 from ._limits import MAX_EVENTS, MAX_EVENTS_TEXT
 from ._resolve import Resolver, resolve, units_note
+from ._resume import CompiledPlanPolicy, ResumePolicy, check_resume
 from .language import quoted, to_node, unparse
 
 __all__ = ["compile", "resolve", "scheduler_of", "simulate"]
@@ -96,13 +97,18 @@ def compile(
     save_history: bool = False,
     total: int | None = None,
     steps_per_epoch: int | None = None,
+    resume: ResumePolicy = "strict",
 ) -> ScheduleBacked:
     """A ParamScheduler that writes the schedule's value into `optimizer`'s `param_name` at every event.
 
     `schedule` is text, a plain number, an AST node or a mapping. Its state records the canonical text
-    and the run settings that resolved its units."""
+    and the run settings that resolved its units. `resume` decides what loading a state saved under
+    another plan does: "strict" refuses it (StateDictError with both plans and their values at the saved
+    position), "replan" continues this plan from the saved position and warns (PlanChangedWarning)."""
+    policy = CompiledPlanPolicy(check_resume(resume), param_name, param_group_index)
     node = to_node(schedule)
     resolved = Resolver(total, steps_per_epoch).schedule(node)
     scheduler = scheduler_of(resolved, optimizer, param_name, param_group_index, save_history)
     scheduler.record_source(lambda: unparse(node) + units_note(total, steps_per_epoch))
+    scheduler.follow_plan_policy(policy)
     return scheduler

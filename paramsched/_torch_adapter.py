@@ -20,9 +20,11 @@ from torch.optim.lr_scheduler import LRScheduler
 
 from . import _schedules as pure
 from ._base import assign, plain
-from ._exceptions import ScheduleArgumentError, StateDictError
+from ._config import config_entries, prefixed
+from ._exceptions import ScheduleArgumentError, ScheduleError, StateDictError
 from ._limits import MAX_EVENTS
 from ._resolve import Resolver, units_note
+from ._resume import PlanChange, ResumePolicy, check_resume
 from .language import Node, to_node, unparse
 
 __all__ = ["TorchScheduler", "torch_scheduler"]
@@ -58,6 +60,26 @@ class _Track:
         return values.tolist()  # type: ignore[no-any-return]
 
 
+class _Lane:
+    """One scheduled (param group index, key): the track of its schedule and whether the group's scale
+    entry multiplies it (timm's `lr_scale`: value · group.get(scale_key, 1)). The group is looked up by
+    index at each write: `optimizer.load_state_dict` replaces the group dicts (Lightning's restore does)."""
+
+    __slots__ = ("index", "key", "scale_key", "track")
+
+    def __init__(self, index: int, key: str, track: _Track, scale_key: str | None) -> None:
+        self.index = index
+        self.key = key
+        self.track = track
+        self.scale_key = scale_key
+
+    def value(self, event: int, groups: Sequence[dict[str, Any]]) -> float:
+        value = self.track.value(event)
+        if self.scale_key is not None:
+            value = value * plain(groups[self.index].get(self.scale_key, 1.0))
+        return value
+
+
 class TorchScheduler(LRScheduler):
     """A schedule text driving one param-group key (default `lr`) as a torch LRScheduler.
 
@@ -67,6 +89,11 @@ class TorchScheduler(LRScheduler):
     as `torch.tensor(0.01)` for a compiled optimizer) is updated in place, so `torch.compile` sees
     the same tensor and does not recompile as the value changes. `param_name` schedules any other key
     of the param groups (momentum, weight_decay, ...); `get_last_lr()` stays torch's "current lrs".
+
+    `scale_key="lr_scale"` multiplies each group's value by that group's own entry (timm's convention;
+    a group without one is scaled by 1), so layer-wise lr decay needs one schedule. `resume` decides
+    what loading a state saved under another plan does (see `load_state_dict`).
+    `TorchScheduler.from_config` schedules several keys from one config mapping.
     """
 
     def __init__(
@@ -77,6 +104,8 @@ class TorchScheduler(LRScheduler):
         *,
         total: int | None = None,
         steps_per_epoch: int | None = None,
+        scale_key: str | None = None,
+        resume: ResumePolicy = "strict",
         last_epoch: int = -1,
     ) -> None:
         if not isinstance(optimizer, Optimizer):
@@ -93,99 +122,219 @@ class TorchScheduler(LRScheduler):
                 )
         resolver = Resolver(total, steps_per_epoch)  # checks total and steps_per_epoch
         units = units_note(total, steps_per_epoch)
-        self.param_name = param_name
-        self._tracks: list[_Track | None] = []
+        shared: _Track | None = None  # one schedule for every group: one track, one value per step
+        tracks: list[_Track | None] = []
         for item in per_group:
             if item is None:
-                self._tracks.append(None)
-                continue
-            node = to_node(item)
-            self._tracks.append(_Track(resolver.schedule(node), unparse(node) + units))
-        self._last_value: list[float] = []
+                tracks.append(None)
+            elif isinstance(schedule, (list, tuple)) or shared is None:
+                node = to_node(item)
+                track = _Track(resolver.schedule(node), unparse(node) + units)
+                shared = track if not isinstance(schedule, (list, tuple)) else None
+                tracks.append(track)
+            else:
+                tracks.append(shared)
+        lanes = [_Lane(index, param_name, track, scale_key) for index, track in enumerate(tracks) if track is not None]
+        self._begin(optimizer, param_name, tracks, lanes, None, scale_key, resume, last_epoch)
+
+    @classmethod
+    def from_config(
+        cls,
+        optimizer: Optimizer,
+        config: Any,
+        *,
+        total: int | None = None,
+        steps_per_epoch: int | None = None,
+        scale_key: str | None = None,
+        resume: ResumePolicy = "strict",
+        last_epoch: int = -1,
+    ) -> TorchScheduler:
+        """One torch LRScheduler for every schedule of a config: the mapping `compile_config` takes
+        (param names to schedules, per param group by index or `name`, `default`), or a YAML/JSON file.
+
+        So lr, weight decay and momentum follow one YAML mapping under any trainer that steps one
+        scheduler (Hugging Face's Trainer, Lightning). `get_last_lr()` is the lrs (scheduled or not);
+        `scale_key` scales the `lr` entries only (timm's layer-wise decay scales the lr). The state is
+        one plain dict with each label's plan."""
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+        resolver = Resolver(total, steps_per_epoch)
+        units = units_note(total, steps_per_epoch)
+        groups = optimizer.param_groups
+        scheduler = cls.__new__(cls)
+        lr_tracks: list[_Track | None] = [None] * len(groups)
+        lanes: list[_Lane] = []
+        plans: dict[str, str] = {}
+        for label, param, index, node in config_entries(config, optimizer):
+            targets = range(len(groups)) if index is None else [index]
+            for target in targets:
+                if param not in groups[target]:
+                    raise ValueError(
+                        f"{label}: param group {target} of {type(optimizer).__name__} has no {param!r} entry "
+                        f"(it has {sorted(groups[target])})"
+                    )
+            try:
+                track = _Track(resolver.schedule(node), unparse(node) + units)
+            except ScheduleError as error:
+                raise prefixed(error, label) from None
+            plans[label] = track.source
+            for target in targets:
+                lanes.append(_Lane(target, param, track, scale_key if param == "lr" else None))
+                if param == "lr":
+                    lr_tracks[target] = track
+        scheduler._begin(optimizer, "lr", lr_tracks, lanes, plans, scale_key, resume, last_epoch)
+        return scheduler
+
+    def _begin(
+        self,
+        optimizer: Optimizer,
+        param_name: str,
+        tracks: list[_Track | None],
+        lanes: list[_Lane],
+        plans: dict[str, str] | None,
+        scale_key: str | None,
+        resume: ResumePolicy,
+        last_epoch: int,
+    ) -> None:
+        """Shared by both constructors: what is scheduled, then torch's construction (which writes event 0).
+
+        `_shared` is the hot path of `step()`: one track whose value goes unscaled into every lane."""
+        if scale_key is not None and not isinstance(scale_key, str):
+            raise TypeError(f"scale_key should be a str (e.g. 'lr_scale') or None, but given {scale_key!r}")
+        self.resume = check_resume(resume)
+        self.param_name = param_name
+        self.scale_key = scale_key
+        self._tracks = tracks
+        self._lanes = lanes
+        self._plans = plans
+        distinct = {id(lane.track) for lane in lanes}
+        self._shared = lanes[0].track if len(distinct) == 1 and scale_key is None else None
+        self._shared_key = lanes[0].key if lanes else param_name
+        every_group = [lane.index for lane in lanes] == list(range(len(optimizer.param_groups)))
+        self._shared_indices = None if every_group else [lane.index for lane in lanes]  # None: all groups
         super().__init__(optimizer, last_epoch)
 
     # -- torch's protocol -----------------------------------------------------------------------
 
     def get_lr(self) -> list[float | torch.Tensor]:
         """The values for `last_epoch` (torch's name; for another `param_name` these are its values)."""
-        return [
-            plain(group[self.param_name]) if track is None else track.value(self.last_epoch)
-            for track, group in zip(self._tracks, self.optimizer.param_groups, strict=True)
-        ]
+        values: list[float | torch.Tensor] = []
+        for track, group in zip(self._tracks, self.optimizer.param_groups, strict=True):
+            if track is None:
+                values.append(plain(group[self.param_name]))
+                continue
+            value = track.value(self.last_epoch)
+            if self.scale_key is not None:
+                value = value * plain(group.get(self.scale_key, 1.0))
+            values.append(value)
+        return values
 
     def step(self, epoch: int | None = None) -> None:
-        """Move to the next event (or to `epoch`, torch's deprecated form) and write its values."""
-        if self._step_count == 1 and not getattr(self.optimizer, "_opt_called", False):
-            if hasattr(self.optimizer.step, "_wrapped_by_lr_sched"):
-                warnings.warn(
-                    "Detected call of `lr_scheduler.step()` before `optimizer.step()`: call them in the "
-                    "opposite order or the first value of the schedule is skipped",
-                    UserWarning,
-                    stacklevel=2,
-                )
+        """Move to the next event (or to `epoch`, torch's deprecated form) and write its values.
+
+        The hot path (one schedule for every group, no scale): the value is read from the track's
+        precomputed block, written into the groups, and `get_last_lr()`'s list rebuilt: no numpy call,
+        none of `LRScheduler.step`'s generic work."""
+        if self._step_count == 1:
+            self._check_call_order()
         self._step_count += 1
-        event = self.last_epoch + 1 if epoch is None else epoch
-        self._write(event)
+        track = self._shared
+        if epoch is not None or track is None:
+            self._write(self.last_epoch + 1 if epoch is None else epoch)
+            return
+        event = self.last_epoch + 1
+        offset = event - track.start
+        block = track.block
+        value = block[offset] if 0 <= offset < len(block) else track.value(event)
+        key = self._shared_key
+        groups = self.optimizer.param_groups
+        for group in groups if self._shared_indices is None else [groups[i] for i in self._shared_indices]:
+            if type(group[key]) is float:
+                group[key] = value
+            else:
+                assign(group, key, value)
+        self.last_epoch = event
+        self._last_lr = [_copy(group["lr"]) for group in groups]
+
+    def _check_call_order(self) -> None:
+        if not getattr(self.optimizer, "_opt_called", False) and hasattr(self.optimizer.step, "_wrapped_by_lr_sched"):
+            warnings.warn(
+                "Detected call of `lr_scheduler.step()` before `optimizer.step()`: call them in the "
+                "opposite order or the first value of the schedule is skipped",
+                UserWarning,
+                stacklevel=3,
+            )
 
     def _write(self, event: int) -> None:
-        """Compute every group's value first (a non-finite one changes nothing), then assign them."""
+        """Compute every lane's value first (a non-finite one changes nothing), then assign them."""
         if event < 0:
             raise ValueError(f"the event index must not be negative, but it is {event}")
-        previous = self.last_epoch
+        groups = self.optimizer.param_groups
+        values = [lane.value(event, groups) for lane in self._lanes]
+        for lane, value in zip(self._lanes, values, strict=True):
+            assign(groups[lane.index], lane.key, value)
         self.last_epoch = event
-        try:
-            values = self.get_lr()
-        except BaseException:
-            self.last_epoch = previous
-            raise
-        key = self.param_name
-        for group, track, value in zip(self.optimizer.param_groups, self._tracks, values, strict=True):
-            if track is not None:
-                assign(group, key, value)
-        self._last_value = [float(plain(group[key])) for group in self.optimizer.param_groups]
-        self._last_lr = [_copy(group["lr"]) for group in self.optimizer.param_groups]
+        self._last_lr = [_copy(group["lr"]) for group in groups]
 
     def get_last_value(self) -> list[float]:
         """The scheduled key's values after the last step, one per param group."""
-        return list(self._last_value)
+        return [float(plain(group[self.param_name])) for group in self.optimizer.param_groups]
 
     # -- paramsched's view ----------------------------------------------------------------------
 
     @property
     def schedules(self) -> list[str | None]:
-        """The canonical text of each group's schedule (None for a group left alone)."""
+        """The canonical text of each group's `param_name` schedule (None for a group left alone)."""
         return [None if track is None else track.source for track in self._tracks]
+
+    @property
+    def plans(self) -> dict[str, str]:
+        """Every scheduled label and its plan (canonical text and run settings): a config's labels
+        (`lr`, `weight_decay.1`) for `from_config`, else `param_name.index` per scheduled group."""
+        if self._plans is not None:
+            return dict(self._plans)
+        return {
+            f"{self.param_name}.{index}": track.source for index, track in enumerate(self._tracks) if track is not None
+        }
 
     def evaluate(self, num_events: int, start: int = 0) -> np.ndarray[Any, np.dtype[np.float64]]:
         """Values for events start .. start+num_events-1, shape (events, groups); no state changes.
 
-        A group left alone (None) shows its current value in every row."""
-        columns = [
-            np.full(num_events, float(plain(group[self.param_name])))
-            if track is None
-            else pure.evaluate(track.schedule, num_events, start, f"schedule {track.source!r}")
-            for track, group in zip(self._tracks, self.optimizer.param_groups, strict=True)
-        ]
+        A group left alone (None) shows its current value in every row; a scaled group its scaled values."""
+        columns = []
+        for track, group in zip(self._tracks, self.optimizer.param_groups, strict=True):
+            if track is None:
+                columns.append(np.full(num_events, float(plain(group[self.param_name]))))
+                continue
+            column = pure.evaluate(track.schedule, num_events, start, f"schedule {track.source!r}")
+            if self.scale_key is not None:
+                column = column * float(plain(group.get(self.scale_key, 1.0)))
+            columns.append(column)
         return np.stack(columns, axis=1) if columns else np.empty((num_events, 0))
 
     # -- state ----------------------------------------------------------------------------------
 
     def state_dict(self) -> dict[str, Any]:
-        """Plain Python values only, so `torch.load(..., weights_only=True)` reads them back."""
+        """Plain Python values only, so `torch.load(..., weights_only=True)` reads them back.
+
+        `schedules` holds the plan of each group (a list) or, from a config, of each label (a dict)."""
         return {
             "last_epoch": self.last_epoch,
             "_step_count": self._step_count,
             "param_name": self.param_name,
-            "schedules": self.schedules,
+            "schedules": self.schedules if self._plans is None else dict(self._plans),
             "base_lrs": [float(plain(lr)) for lr in self.base_lrs],
             "_last_lr": [float(plain(lr)) for lr in self._last_lr],
             "paramsched_format": STATE_FORMAT_VERSION,
         }
 
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
-        """Resume at the saved event: checks the state belongs to this schedule, then writes that event's
-        values into the optimizer (so the order of loading optimizer and scheduler does not matter).
-        A malformed or foreign state raises StateDictError and changes nothing."""
+        """Resume at the saved event: checks the state, then writes that event's values into the
+        optimizer (so the order of loading optimizer and scheduler does not matter). A malformed state
+        raises StateDictError and changes nothing. A state saved under another plan (other texts, or
+        other settings such as `total`) is refused with both plans and their values at the saved event
+        (resume="strict"), or continued on this plan from the saved event with a PlanChangedWarning
+        stating the jump (resume="replan")."""
         owner = type(self).__name__
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Argument state_dict should be a dictionary, but given {type(state_dict)}")
@@ -211,17 +360,47 @@ class TorchScheduler(LRScheduler):
                 f"{owner}.load_state_dict: the state schedules {state_dict['param_name']!r}, "
                 f"but this scheduler schedules {self.param_name!r}"
             )
-        saved = state_dict["schedules"]
-        if not isinstance(saved, (list, tuple)) or list(saved) != self.schedules:
-            raise StateDictError(
-                f"{owner}.load_state_dict: the state belongs to schedule(s) {saved!r}, "
-                f"but this scheduler runs {self.schedules!r}"
-            )
+        labels, saved, here = self._compared_plans(state_dict["schedules"], owner)
+        change = None
+        if saved != here:
+            change = PlanChange.between(owner, labels, saved, here, last_epoch if last_epoch >= 0 else None)
+            if self.resume == "strict":
+                raise change.refusal()
         if last_epoch >= 0:
             self._write(last_epoch)  # raises before writing anything if a value is not finite
         else:
             self.last_epoch = last_epoch
         self._step_count = step_count
+        if change is not None:
+            change.warn()
+
+    def _compared_plans(self, saved: Any, owner: str) -> tuple[list[str], list[str | None], list[str | None]]:
+        """(labels, saved plans, this scheduler's plans) lane by lane, or StateDictError when the saved
+        `schedules` has another form (per group vs per config label, another number of groups)."""
+        if self._plans is None:
+            groups = len(self._tracks)
+            if (
+                not isinstance(saved, (list, tuple))
+                or len(saved) != groups
+                or not all(item is None or isinstance(item, str) for item in saved)
+            ):
+                raise StateDictError(
+                    f"{owner}.load_state_dict: the state's 'schedules' should be one plan (or None) for each "
+                    f"of the {groups} param group(s), but it is {saved!r}"
+                )
+            labels = [f"param group {index}" if groups > 1 else "" for index in range(groups)]
+            return labels, list(saved), self.schedules
+        if (
+            not isinstance(saved, Mapping)
+            or set(saved) != set(self._plans)
+            or not all(isinstance(item, str) for item in saved.values())
+        ):
+            raise StateDictError(
+                f"{owner}.load_state_dict: the state belongs to another config (or is not a config's): it "
+                f"schedules {saved!r}, this scheduler {self._plans!r}"
+            )
+        labels = list(self._plans)
+        return labels, [saved[label] for label in labels], [self._plans[label] for label in labels]
 
 
 def torch_scheduler(
@@ -231,9 +410,19 @@ def torch_scheduler(
     *,
     total: int | None = None,
     steps_per_epoch: int | None = None,
+    scale_key: str | None = None,
+    resume: ResumePolicy = "strict",
 ) -> TorchScheduler:
     """`TorchScheduler` with `paramsched.compile`'s argument order (schedule first)."""
-    return TorchScheduler(optimizer, schedule, param_name, total=total, steps_per_epoch=steps_per_epoch)
+    return TorchScheduler(
+        optimizer,
+        schedule,
+        param_name,
+        total=total,
+        steps_per_epoch=steps_per_epoch,
+        scale_key=scale_key,
+        resume=resume,
+    )
 
 
 def _per_group(schedule: ScheduleLike | Sequence[ScheduleLike | None], groups: int) -> list[ScheduleLike | None]:

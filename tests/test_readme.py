@@ -53,3 +53,12 @@ def test_each_python_spelling_is_its_text(text: str, python: str) -> None:
     node = eval(python, {"ps": ps})  # the README's own Python, not user input
     assert str(node) == text
     assert ps.parse(text) == node
+
+
+def test_resuming_and_changing_the_plan_runs() -> None:
+    pytest.importorskip("torch")
+    blocks = python_blocks(section("Resuming and changing the plan"))
+    assert blocks
+    namespace: dict[str, object] = {"__name__": "readme"}
+    for block in blocks:
+        exec(compile(block, str(README), "exec"), namespace)
