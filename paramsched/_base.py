@@ -363,6 +363,7 @@ class ScheduleBacked(ParamScheduler):
     _source_text: str | None = None
     _render_source: Callable[[], str] | None = None
     _plan_policy: PlanPolicy | None = None
+    _scale_key: str | None = None
 
     # -- the pure view --------------------------------------------------------------------------
 
@@ -410,6 +411,11 @@ class ScheduleBacked(ParamScheduler):
         (called on first use, so that compiling stays cheap). The state then holds that text."""
         self._render_source = render
         self._source_text = None
+
+    def scale_by(self, scale_key: str | None) -> None:
+        """Write value · group.get(scale_key, 1) into each param group (timm's `lr_scale`: layer-wise lr
+        decay with one schedule); `get_param`, `evaluate` and `simulate` stay the schedule's own values."""
+        self._scale_key = scale_key
 
     def follow_plan_policy(self, policy: PlanPolicy) -> None:
         """What loading a state of another plan does (set by `compile` with its `resume` argument)."""
@@ -505,11 +511,16 @@ class ScheduleBacked(ParamScheduler):
         groups = self.optimizer.param_groups
         if self._target_index is not None:
             groups = [groups[self._target_index]]
-        for group in groups:
-            if type(group.get(key)) is float:
-                group[key] = value
-            else:
-                assign(group, key, value)
+        if self._scale_key is not None:
+            scale_key = self._scale_key
+            for group in groups:
+                assign(group, key, value * plain(group.get(scale_key, 1.0)))
+        else:
+            for group in groups:
+                if type(group.get(key)) is float:
+                    group[key] = value
+                else:
+                    assign(group, key, value)
         if self._save_history and engine:
             record_history(engine, key if name is None else name, [plain(g[key]) for g in groups])
 

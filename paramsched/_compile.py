@@ -98,17 +98,22 @@ def compile(
     total: int | None = None,
     steps_per_epoch: int | None = None,
     resume: ResumePolicy = "strict",
+    scale_key: str | None = None,
 ) -> ScheduleBacked:
     """A ParamScheduler that writes the schedule's value into `optimizer`'s `param_name` at every event.
 
     `schedule` is text, a plain number, an AST node or a mapping. Its state records the canonical text
     and the run settings that resolved its units. `resume` decides what loading a state saved under
     another plan does: "strict" refuses it (StateDictError with both plans and their values at the saved
-    position), "replan" continues this plan from the saved position and warns (PlanChangedWarning)."""
+    position), "replan" continues this plan from the saved position and warns (PlanChangedWarning).
+    `scale_key="lr_scale"` writes value · group.get("lr_scale", 1) into each group (timm's convention)."""
+    if scale_key is not None and not isinstance(scale_key, str):
+        raise TypeError(f"scale_key should be a str (e.g. 'lr_scale') or None, but given {scale_key!r}")
     policy = CompiledPlanPolicy(check_resume(resume), param_name, param_group_index)
     node = to_node(schedule)
     resolved = Resolver(total, steps_per_epoch).schedule(node)
     scheduler = scheduler_of(resolved, optimizer, param_name, param_group_index, save_history)
     scheduler.record_source(lambda: unparse(node) + units_note(total, steps_per_epoch))
     scheduler.follow_plan_policy(policy)
+    scheduler.scale_by(scale_key)
     return scheduler

@@ -396,12 +396,14 @@ def compile_config(
     steps_per_epoch: int | None = None,
     save_history: bool = False,
     resume: ResumePolicy = "strict",
+    scale_key: str | None = None,
 ) -> ConfigScheduler:
     """One handler for a mapping of param names to schedules (see the module docstring for the form).
 
     `config` is a mapping, an OmegaConf DictConfig, or the path of a YAML/JSON file. `resume` is
     `compile`'s, for every entry: a state whose plans differ is refused ("strict") or continued on
     this config's plans from the saved position ("replan"); a state of other labels is always refused.
+    `scale_key` (e.g. timm's "lr_scale") scales the `lr` entries by each group's own entry (missing = 1).
     """
     check_resume(resume)
     check_run_settings(total, steps_per_epoch)
@@ -420,6 +422,7 @@ def compile_config(
                 total=total,
                 steps_per_epoch=steps_per_epoch,
                 resume=resume,
+                scale_key=scale_key if entry.param == "lr" else None,
             )
         except ScheduleError as error:
             raise prefixed(error, entry.label) from None

@@ -234,3 +234,23 @@ def test_from_config_under_lightning_with_a_checkpoint_resume(tmp_path: Path) ->
     seen = first.seen + second.seen
     assert [lr for lr, _ in seen] == pytest.approx(hf_lrs(24), rel=1e-12, abs=1e-18)
     assert [wd for _, wd in seen] == pytest.approx([wd_head(t) for t in range(24)], rel=1e-12, abs=1e-18)
+
+
+def test_scale_key_on_compile_and_compile_config() -> None:
+    """The ignite-style entry points take the same scale: value · group's entry, missing = 1; lr only in a config."""
+    scales = [0.5, 0.25, None]
+    optimizer = layered(scales)
+    scheduler = ps.compile("linear(0 -> 0.004, 8) then cosine(0.004 -> 0, 40)", optimizer, scale_key="lr_scale")
+    for t in range(60):
+        scheduler.step()
+        if t < 8:
+            base = 0.004 * t / 8
+        else:
+            base = 0.004 + (0 - 0.004) / 2 * (1 - math.cos(math.pi * min(t - 8, 40) / 40))
+        expected = [base * (1.0 if s is None else s) for s in scales]
+        assert [g["lr"] for g in optimizer.param_groups] == pytest.approx(expected, rel=1e-12, abs=1e-18)
+    optimizer = layered(scales)
+    handler = ps.compile_config({"lr": "0.002", "weight_decay": "0.05"}, optimizer, scale_key="lr_scale")
+    handler.step()
+    assert [g["lr"] for g in optimizer.param_groups] == [0.001, 0.0005, 0.002]
+    assert [g["weight_decay"] for g in optimizer.param_groups] == [0.05, 0.05, 0.05]
