@@ -162,7 +162,8 @@ class Resolver:
     def chain_lengths(self, parts: tuple[Any, ...]) -> list[int | pure.Schedule]:
         """The events of each part of a `then` chain whose own length is one duration (a shape, `const`,
         `warmup`), from the chain's rounded boundaries; for any other part its pure schedule, resolved
-        by itself (its duration, whole events, joins the running sum as it is)."""
+        by itself (its duration, whole events, joins the running sum as it is). A chain nested inside
+        arithmetic (`(A then B) * 2`) is such a part: its own boundaries round within it."""
         lengths: list[int | pure.Schedule] = []
         cumulative = Decimal(0)
         boundary = 0
@@ -173,7 +174,7 @@ class Resolver:
                 if not math.isfinite(schedule.duration):
                     break  # an endless last part: no boundary after it
                 cumulative += int(schedule.duration)
-                boundary = int(cumulative.to_integral_value(rounding=ROUND_HALF_EVEN))
+                boundary += int(schedule.duration)  # where the next part starts: whole events, exactly
                 continue
             try:
                 cumulative += self.exact_events(part.duration)

@@ -88,3 +88,17 @@ def test_a_percent_schedule_within_total_does_not_warn() -> None:
         warnings.simplefilter("error")
         ps.simulate(WARMUP_COSINE, 10, total=15)
         ps.simulate("linear(0 -> 1, 50%) then const(1, 20%)", 10, total=100)
+
+
+def test_a_part_of_whole_events_between_shares_keeps_the_chain_at_total() -> None:
+    # 15% of 10 = 1.5 → 2; `const(1, 3) * 2` lasts 3 whole events (2..4); the cosine starts at 5 and ends
+    # at round(1.5 + 3 + 5.5) = 10
+    for total in range(10, 1001):
+        text = f"linear(0 -> 1, 15%) then const(1, {total * 3 // 10}) * 2 then cosine(2 -> 0, 55%)"
+        middle = total * 3 // 10
+        exact = Decimal(total) * 15 / 100 + middle + Decimal(total) * 55 / 100
+        end = round_half_even(exact)
+        values = ps.simulate(text, end + 1, total=total)
+        start = round_half_even(Decimal(total) * 15 / 100) + middle
+        assert values[start - 1] == 2.0 and values[start] == 2.0, total  # the cosine starts at 2 ...
+        assert values[end - 1] > 0 and values[end] == 0.0, total  # ... and ends at the rounded exact sum
