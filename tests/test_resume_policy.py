@@ -261,3 +261,21 @@ def test_torch_scheduler_from_config_strict_and_replan() -> None:
     assert fresh.param_groups[0]["lr"] == pytest.approx(cosine_over(2000, 500), rel=1e-12)
     assert fresh.param_groups[0]["weight_decay"] == pytest.approx(0.01 * (1 - 500 / 2000), rel=1e-12)
     assert replan.get_last_lr() == [fresh.param_groups[0]["lr"]]
+
+
+def test_torch_scheduler_replan_per_group_names_the_groups_that_changed() -> None:
+    optimizer = sgd(groups=2)
+    old = ps.TorchScheduler(optimizer, ["cosine(0.1 -> 0, 100)", "0.01"])
+    for _ in range(50):
+        optimizer.step()
+        old.step()
+    state = through_torch(old.state_dict())
+    fresh = sgd(groups=2)
+    scheduler = ps.TorchScheduler(fresh, ["cosine(0.1 -> 0, 200)", "0.01"], resume="replan")
+    (warning,) = replanned(scheduler.load_state_dict, state)
+    message = str(warning.message)
+    assert "param group 0: saved plan: cosine(0.1 -> 0, 100)" in message
+    assert "param group 1" not in message  # unchanged: not listed
+    assert [g["lr"] for g in fresh.param_groups] == pytest.approx([0.05 * (1 + math.cos(math.pi / 4)), 0.01])
+    with pytest.raises(ps.StateDictError, match=r"one plan .* for each of the 2 param group"):
+        scheduler.load_state_dict({**state, "schedules": ["cosine(0.1 -> 0, 100)"]})  # another shape: refused
