@@ -10,9 +10,9 @@ at least 20,000 scheduler calls divided by the number of calls: nothing (loop ov
     python benchmarks/bench.py --quick         # tiny sizes: a smoke test, < 20 s
     python benchmarks/bench.py --only compile  # one group (or several: --only per_event,import,cli)
 
-Groups: per_event, composite, simulate, compile, import, cli, memory, clocks. Results go to benchmarks/results.json and
-the scaling curves to benchmarks/scaling.png (with --quick: results-quick.json, scaling-quick.png), or to
-the folder given by --out.
+Groups: per_event, adapter, composite, simulate, compile, import, cli, memory, clocks. Results go to
+benchmarks/results.json and the scaling curves to benchmarks/scaling.png (with --quick: results-quick.json,
+scaling-quick.png), or to the folder given by --out.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
 REFERENCE = "linear(0 -> 0.1, 500) then repeat(cosine(0.1 -> 1e-4, 9500))"
-GROUPS = ("per_event", "composite", "simulate", "compile", "import", "cli", "memory", "clocks")
+GROUPS = ("per_event", "adapter", "composite", "simulate", "compile", "import", "cli", "memory", "clocks")
 
 perf_counter_ns = time.perf_counter_ns
 QUICK = False  # set by --quick
@@ -267,6 +267,79 @@ def bench_per_event(cfg: Config) -> list[Row]:
         ),
     ]
     return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# 1b. the torch adapter against Hugging Face's scheduler
+
+ADAPTER_SCHEDULE = "warmup(500) then cosine(0.1 -> 0, 9500)"
+
+
+def hf_cosine_with_warmup(optimizer: Any) -> tuple[Any, str]:
+    """transformers' get_cosine_schedule_with_warmup(opt, 500, 10000) (base lr 0.1): the same values as
+    ADAPTER_SCHEDULE. Where transformers is absent, a LambdaLR with its formula (said in the row's note)."""
+    for group in optimizer.param_groups:
+        group["lr"] = 0.1
+    try:
+        from transformers import get_cosine_schedule_with_warmup
+    except ImportError:
+        from torch.optim.lr_scheduler import LambdaLR
+
+        def factor(step: int) -> float:
+            if step < 500:
+                return step / 500
+            progress = (step - 500) / 9500
+            return max(0.0, 0.5 * (1.0 + math.cos(math.pi * 2 * 0.5 * progress)))
+
+        return LambdaLR(optimizer, factor), "a LambdaLR with HF's formula (transformers not installed)"
+    import transformers
+
+    return get_cosine_schedule_with_warmup(optimizer, 500, 10_000), f"transformers {transformers.__version__}"
+
+
+def bench_adapter(cfg: Config) -> list[Row]:
+    import numpy as np
+
+    import paramsched as ps
+
+    events, reps = cfg.events, cfg.reps_events
+    check_events = 1_000 if cfg.quick else 10_000
+    ours_opt, hf_opt = torch_optimizer(), torch_optimizer()
+    ours = ps.TorchScheduler(ours_opt, ADAPTER_SCHEDULE)
+    hf, peer_name = hf_cosine_with_warmup(hf_opt)
+    a, b = [], []
+    for _ in range(check_events):
+        a.append(ours_opt.param_groups[0]["lr"])
+        b.append(hf_opt.param_groups[0]["lr"])
+        ours_opt.step()
+        hf_opt.step()
+        ours.step()
+        hf.step()
+    agree = bool(np.allclose(a, b, rtol=1e-9, atol=1e-15))
+
+    def ours_factory() -> Callable[[], None]:
+        return loop_step(ps.TorchScheduler(torch_optimizer(), ADAPTER_SCHEDULE).step, events)
+
+    def hf_factory() -> Callable[[], None]:
+        return loop_step(hf_cosine_with_warmup(torch_optimizer())[0].step, events)
+
+    times = interleaved({"paramsched": ours_factory, "hf": hf_factory}, reps)
+    per = {name: median(t) / events for name, t in times.items()}
+    return [
+        Row(
+            "adapter",
+            "TorchScheduler.step vs HF get_cosine_schedule_with_warmup .step",
+            per["paramsched"],
+            per["hf"],
+            "ns",
+            per["paramsched"] / per["hf"],
+            "ps/hf",
+            "<= 0.3",
+            None,
+            f"{events:,} steps x {reps} reps; peer: {peer_name}; values agree: {agree}",
+            {"times_ns": times},
+        )
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1009,6 +1082,7 @@ def bench_clocks(cfg: Config) -> list[Row]:
 
 RUNNERS: dict[str, Callable[[Config], list[Row]]] = {
     "per_event": bench_per_event,
+    "adapter": bench_adapter,
     "composite": bench_composite,
     "simulate": bench_simulate,
     "compile": bench_compile,

@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from copy import copy, deepcopy
 from operator import length_hint
-from typing import TYPE_CHECKING, Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self
 
 import numpy as np
 
@@ -151,6 +151,15 @@ def require_event_index(value: Any, key: str, owner: str) -> int:
     if value < 0:
         raise StateDictError(f"{owner}.load_state_dict: '{key}' should not be negative, but given {value}")
     return int(value)
+
+
+class PlanPolicy(Protocol):
+    """What a compiled scheduler does with a state saved under another plan (see paramsched._resume):
+    `position_of` refuses it (resume="strict") or gives the saved position to continue from."""
+
+    def position_of(self, owner: str, source: str, state_dict: Mapping[str, Any]) -> int: ...
+
+    def replanned(self, owner: str, source: str, state_dict: Mapping[str, Any], position: int) -> None: ...
 
 
 class BaseParamScheduler(metaclass=ABCMeta):
@@ -362,6 +371,8 @@ class ScheduleBacked(ParamScheduler):
     _render_source: Callable[[], str] | None = None
     _clock: ClockCounter | None = None  # None: the step clock (one event per call)
     _clock_values: StridedValues | None = None
+    _plan_policy: PlanPolicy | None = None
+    _scale_key: str | None = None
 
     # -- the pure view --------------------------------------------------------------------------
 
@@ -409,6 +420,24 @@ class ScheduleBacked(ParamScheduler):
         (called on first use, so that compiling stays cheap). The state then holds that text."""
         self._render_source = render
         self._source_text = None
+
+    def scale_by(self, scale_key: str | None) -> None:
+        """Write value · group.get(scale_key, 1) into each param group (timm's `lr_scale`: layer-wise lr
+        decay with one schedule); `get_param`, `evaluate` and `simulate` stay the schedule's own values."""
+        self._scale_key = scale_key
+
+    def follow_plan_policy(self, policy: PlanPolicy) -> None:
+        """What loading a state of another plan does (set by `compile` with its `resume` argument)."""
+        self._plan_policy = policy
+
+    def is_other_plan(self, state_dict: Mapping[str, Any]) -> bool:
+        """Whether `state_dict` was saved under another plan that this scheduler's policy decides on."""
+        return (
+            self._plan_policy is not None
+            and self.source is not None
+            and "schedule" in state_dict
+            and not _same(state_dict["schedule"], self.source)
+        )
 
     @property
     def source(self) -> str | None:
@@ -470,22 +499,29 @@ class ScheduleBacked(ParamScheduler):
         else:
             self._clocked_call(None, None, self._clock.fast_count(tokens, samples))
 
+    def _write_groups(self, groups: Sequence[dict[str, Any]], key: str, value: float) -> None:
+        """`value` into each group's `key`, times the group's own `scale_key` entry when there is one
+        (timm's `lr_scale`; a missing entry is 1). The step clock's `__call__` inlines the unscaled case."""
+        scale_key = self._scale_key
+        for group in groups:
+            if scale_key is not None:
+                assign(group, key, value * plain(group.get(scale_key, 1.0)))
+            elif type(group.get(key)) is float:
+                group[key] = value
+            else:
+                assign(group, key, value)
+
     def _clocked_call(self, engine: Any | None, name: str | None, count: int | None) -> None:
         """One event on a token or sample clock: f(position) written, then position + count (or, with a
         clock source, the position is its reading)."""
         assert self._clock is not None and self._clock_values is not None
         position = self._clock.read_source() if count is None else self.position
         value = self._clock_values.at(position)
-        # the same writes as __call__'s (kept there inline: that is the step clock's hot path)
         key = self.param_name
         groups = self.optimizer.param_groups
         if self._target_index is not None:
             groups = [groups[self._target_index]]
-        for group in groups:
-            if type(group.get(key)) is float:
-                group[key] = value
-            else:
-                assign(group, key, value)
+        self._write_groups(groups, key, value)
         if self._save_history and engine:
             record_history(engine, key if name is None else name, [plain(read_param(g, key)) for g in groups])
         moved = position if count is None else position + count
@@ -549,11 +585,14 @@ class ScheduleBacked(ParamScheduler):
         groups = self.optimizer.param_groups
         if self._target_index is not None:
             groups = [groups[self._target_index]]
-        for group in groups:
-            if type(group.get(key)) is float:
-                group[key] = value
-            else:
-                assign(group, key, value)
+        if self._scale_key is not None:
+            self._write_groups(groups, key, value)
+        else:  # the step clock's hot path: `_write_groups` inlined
+            for group in groups:
+                if type(group.get(key)) is float:
+                    group[key] = value
+                else:
+                    assign(group, key, value)
         if self._save_history and engine:
             record_history(engine, key if name is None else name, [plain(read_param(g, key)) for g in groups])
 
@@ -596,6 +635,9 @@ class ScheduleBacked(ParamScheduler):
         """The position a state stands for, after checking it belongs to this scheduler (nothing changes)."""
         owner = public_name(self)
         require_mapping(state_dict)
+        if self.is_other_plan(state_dict):
+            assert self._plan_policy is not None and self.source is not None
+            return self._plan_policy.position_of(owner, self.source, state_dict)
         keys = list(self._state_attrs)
         if self.source is not None:
             keys += ["paramsched_format", "schedule"]
@@ -632,8 +674,11 @@ class ScheduleBacked(ParamScheduler):
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
         """Restore a state; a malformed or foreign one raises StateDictError and changes nothing."""
         position = self.check_state(state_dict)
+        other_plan = self.is_other_plan(state_dict)
         self.move_to(position)
         self._save_history = state_dict["save_history"]
+        if other_plan and self._plan_policy is not None and self.source is not None:
+            self._plan_policy.replanned(public_name(self), self.source, state_dict, position)
 
 
 class CurveScheduler(ScheduleBacked):

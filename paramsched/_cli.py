@@ -16,6 +16,8 @@ from typing import Any, TextIO
 import numpy as np
 
 from . import _schedules as pure
+from ._cli_diff import register as register_diff
+from ._cli_diff import run_diff
 from ._config import check_config, find_schedule_strings, load_config, prefixed
 from ._exceptions import ScheduleError, UnitError
 from ._resolve import resolve
@@ -32,6 +34,7 @@ examples:
   paramsched show "warmup(5%) then cosine(0.1 -> 0, 95%)" --total 20000
   paramsched show "step(0.1, every=3ep, gamma=0.5)" --steps-per-epoch 100 -n 1000
   paramsched plot "repeat(cosine(0.1 -> 0, 1k), times=4, cycle_mult=2)" -o lr.png
+  paramsched diff "cosine(0.1 -> 0, 100%)" "cosine(0.1 -> 0, 100%)" --at 5k --old-total 10k --total 20k
   paramsched schema > schedule.schema.json
 
 Quote the schedule for the shell: it holds spaces, parentheses and `>`.
@@ -92,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
     plot.add_argument("--label", default="value", help="y axis label, e.g. lr (default: value)")
     units(plot)
 
+    register_diff(commands)
     commands.add_parser(
         "schema",
         help="print the JSON Schema of the mapping form of a schedule",
@@ -121,6 +125,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _show(args)
         if args.command == "plot":
             return _plot(args)
+        if args.command == "diff":
+            return run_diff(args)
         print(json.dumps(json_schema(), indent=2))
         return 0
     except ScheduleError as error:

@@ -31,6 +31,7 @@ from ._exceptions import LimitError, NonFiniteValueError, ScheduleArgumentError
 from ._key_check import require_param_key
 from ._limits import MAX_EVENTS, MAX_EVENTS_TEXT
 from ._resolve import Resolver, resolve
+from ._resume import CompiledPlanPolicy, ResumePolicy, check_resume
 from ._step_order import watch_step_order
 from .language import quoted, to_node, unparse
 
@@ -112,6 +113,8 @@ def compile(
     samples_per_step: int | None = None,
     clock: Clock = "steps",
     clock_source: Callable[[], Any] | None = None,
+    resume: ResumePolicy = "strict",
+    scale_key: str | None = None,
     create_new: bool = False,
 ) -> ScheduleBacked:
     """A ParamScheduler that writes the schedule's value into `optimizer`'s `param_name` at every event.
@@ -123,7 +126,15 @@ def compile(
 
     On `clock="tokens"` (or `"samples"`) the schedule's position counts tokens: call `step(tokens=n)`
     before each step with the n tokens it consumes (it writes f(tokens seen so far)), or give
-    `clock_source`, a callable returning the tokens seen so far, read at each call."""
+    `clock_source`, a callable returning the tokens seen so far, read at each call.
+
+    `resume` decides what loading a state saved under another plan does: "strict" refuses it
+    (StateDictError with both plans and their values at the saved position), "replan" continues this
+    plan from the saved position and warns (PlanChangedWarning). `scale_key="lr_scale"` writes
+    value · group.get("lr_scale", 1) into each group (timm's convention)."""
+    if scale_key is not None and not isinstance(scale_key, str):
+        raise TypeError(f"scale_key should be a str (e.g. 'lr_scale') or None, but given {scale_key!r}")
+    policy = CompiledPlanPolicy(check_resume(resume), param_name, param_group_index)
     node = to_node(schedule)
     require_param_key(optimizer, param_name, None if param_group_index is None else [param_group_index],
                       create_new=create_new)  # fmt: skip
@@ -135,6 +146,8 @@ def compile(
     scheduler = scheduler_of(resolved, optimizer, param_name, param_group_index, save_history)
     units = resolver.units
     scheduler.record_source(lambda: unparse(node) + units.note())
+    scheduler.follow_plan_policy(policy)
+    scheduler.scale_by(scale_key)
     if counter.clock != "steps":
         scheduler.run_on_clock(counter)
     else:

@@ -285,6 +285,9 @@ class ConcatScheduler(ScheduleBacked):
         return state
 
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
+        if isinstance(state_dict, Mapping) and self.is_other_plan(state_dict):
+            super().load_state_dict(state_dict)  # its policy refuses it or continues at the saved position
+            return
         states = _part_states(self, state_dict, "concatenated schedulers")
         if self._joined is not None:
             super().load_state_dict(state_dict)  # the position, from which everything else follows

@@ -31,12 +31,14 @@ from ._compile import compile as compile_schedule
 from ._compile import simulate
 from ._exceptions import ScheduleArgumentError, ScheduleError, StateDictError
 from ._resolve import resolve
+from ._resume import ResumePolicy, check_resume
 from .language import Node, check_run_settings, looks_like_schedule, to_node, unparse
 
 __all__ = [
     "ConfigScheduler",
     "check_config",
     "compile_config",
+    "config_entries",
     "find_schedule_strings",
     "load_config",
     "validate_config",
@@ -286,6 +288,16 @@ def _group_indices(entries: list[_Entry], optimizer: Any) -> list[tuple[str, int
     return result
 
 
+def config_entries(config: Any, optimizer: Any) -> list[tuple[str, str, int | None, Node]]:
+    """(label, param name, param group index or None for every group, node) of each schedule of a
+    config, group names and `default` resolved against `optimizer`: what a handler of the config
+    schedules (`compile_config`, `TorchScheduler.from_config`)."""
+    return [
+        (label, entry.param, index, entry.node)
+        for label, index, entry in _group_indices(_entries(load_config(config)), optimizer)
+    ]
+
+
 class ConfigScheduler:
     """Every schedule of a config as one handler: one call per event, one state to checkpoint.
 
@@ -377,7 +389,9 @@ class ConfigScheduler:
         sources, states = state_dict["schedules"], state_dict["schedulers"]
         if not isinstance(sources, Mapping) or not isinstance(states, Mapping):
             raise StateDictError("ConfigScheduler.load_state_dict: 'schedules' and 'schedulers' are mappings")
-        if dict(sources) != self._sources or set(states) != set(self.schedulers):
+        if set(sources) != set(self._sources) or set(states) != set(self.schedulers):
+            # other labels: another config, whatever the resume policy (a changed plan of the same labels
+            # is each scheduler's to refuse or continue, by the `resume` it was compiled with)
             raise StateDictError(
                 "ConfigScheduler.load_state_dict: the state belongs to another config:\n"
                 f"  in the state: {_describe(sources)}\n  here:         {_describe(self._sources)}"
@@ -386,11 +400,18 @@ class ConfigScheduler:
             state = states[label]
             if not isinstance(state, Mapping):
                 raise StateDictError(f"{label}: the state is a mapping, not {type(state).__name__}")
+            same_plan_inside = not isinstance(scheduler, ScheduleBacked) or not scheduler.is_other_plan(state)
+            if sources[label] != self._sources[label] and same_plan_inside:  # the config's text and its state disagree
+                raise StateDictError(
+                    f"ConfigScheduler.load_state_dict: {label}: the state's config text {sources[label]!r} is not "
+                    f"the plan its scheduler state was saved under ({state.get('schedule')!r}): a corrupt state"
+                )
             if isinstance(scheduler, ScheduleBacked):
                 try:
                     scheduler.check_state(state)
                 except StateDictError as error:
-                    raise StateDictError(f"{label}: {error.message}") from None
+                    context = "the state belongs to another config: " if scheduler.is_other_plan(state) else ""
+                    raise StateDictError(f"{context}{label}: {error.message}") from None
         load_all(list(self.schedulers.values()), [states[label] for label in self.schedulers])
 
 
@@ -405,12 +426,18 @@ def compile_config(
     total: int | None = None,
     steps_per_epoch: int | None = None,
     save_history: bool = False,
+    resume: ResumePolicy = "strict",
+    scale_key: str | None = None,
     create_new: bool = False,
 ) -> ConfigScheduler:
     """One handler for a mapping of param names to schedules (see the module docstring for the form).
 
-    `config` is a mapping, an OmegaConf DictConfig, or the path of a YAML/JSON file.
+    `config` is a mapping, an OmegaConf DictConfig, or the path of a YAML/JSON file. `resume` is
+    `compile`'s, for every entry: a state whose plans differ is refused ("strict") or continued on
+    this config's plans from the saved position ("replan"); a state of other labels is always refused.
+    `scale_key` (e.g. timm's "lr_scale") scales the `lr` entries by each group's own entry (missing = 1).
     """
+    check_resume(resume)
     check_run_settings(total, steps_per_epoch)
     entries = _entries(load_config(config))
     schedulers: dict[str, ParamScheduler] = {}
@@ -426,6 +453,8 @@ def compile_config(
                 save_history=save_history,
                 total=total,
                 steps_per_epoch=steps_per_epoch,
+                resume=resume,
+                scale_key=scale_key if entry.param == "lr" else None,
                 create_new=create_new,
             )
         except ScheduleError as error:

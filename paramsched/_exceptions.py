@@ -12,7 +12,10 @@
         └── StateDictError            a malformed state dict, or one of another configuration
 
     UserWarning
-    └── StepOrderWarning              the optimizer stepped before an ignite-style scheduler's first write
+    └── ScheduleWarning               something works, but likely not as meant
+        ├── LongerThanTotalWarning    a schedule with `%` durations that lasts longer than `total`
+        ├── PlanChangedWarning        resume="replan" continued a state on another plan (the jump it made)
+        └── StepOrderWarning          the optimizer stepped before an ignite-style scheduler's first write
 
 Errors found in text carry the text, line and column; `str()` shows the line with a caret.
 """
@@ -22,10 +25,13 @@ from __future__ import annotations
 __all__ = [
     "DurationError",
     "LimitError",
+    "LongerThanTotalWarning",
     "NonFiniteValueError",
+    "PlanChangedWarning",
     "ScheduleArgumentError",
     "ScheduleError",
     "ScheduleSyntaxError",
+    "ScheduleWarning",
     "StateDictError",
     "StepOrderWarning",
     "UnitError",
@@ -113,7 +119,20 @@ class StateDictError(ScheduleError):
     """A state dict that is malformed, or that belongs to another scheduler configuration."""
 
 
-class StepOrderWarning(UserWarning):
+class ScheduleWarning(UserWarning):
+    """Root of paramsched's warnings: filter them all with `warnings.simplefilter("error", ScheduleWarning)`."""
+
+
+class LongerThanTotalWarning(ScheduleWarning):
+    """A schedule with `%` durations lasts longer than `total`: its shares add up to more than 100 %."""
+
+
+class PlanChangedWarning(ScheduleWarning):
+    """`resume="replan"` continued a state saved under another plan; the message states the jump (the
+    value the saved plan and the new plan give at the saved position)."""
+
+
+class StepOrderWarning(ScheduleWarning):
     """The optimizer stepped before an ignite-style scheduler (from `compile`) wrote its first value:
     every value of the schedule will come one step late. Call the scheduler before `optimizer.step()`,
     or use `TorchScheduler` for torch's order."""

@@ -21,11 +21,13 @@ from torch.optim.lr_scheduler import LRScheduler
 from . import _schedules as pure
 from ._base import assign, plain
 from ._clocks import Clock, ClockCounter, ClockError, StridedValues, whole_count
-from ._exceptions import ScheduleArgumentError, StateDictError
+from ._config import config_entries, prefixed
+from ._exceptions import ScheduleArgumentError, ScheduleError, StateDictError
 from ._key_check import require_param_key
 from ._keys import read_param
 from ._limits import MAX_EVENTS
 from ._resolve import Resolver
+from ._resume import PlanChange, ResumePolicy, check_resume
 from .language import Node, to_node, unparse
 
 __all__ = ["TorchScheduler", "torch_scheduler"]
@@ -72,6 +74,26 @@ class _ClockTrack(StridedValues):
     value = StridedValues.at
 
 
+class _Lane:
+    """One scheduled (param group index, key): the track of its schedule and whether the group's scale
+    entry multiplies it (timm's `lr_scale`: value · group.get(scale_key, 1)). The group is looked up by
+    index at each write: `optimizer.load_state_dict` replaces the group dicts (Lightning's restore does)."""
+
+    __slots__ = ("index", "key", "scale_key", "track")
+
+    def __init__(self, index: int, key: str, track: _Track | _ClockTrack, scale_key: str | None) -> None:
+        self.index = index
+        self.key = key
+        self.track = track
+        self.scale_key = scale_key
+
+    def value(self, position: int, groups: Sequence[dict[str, Any]]) -> float:
+        value = self.track.value(position)
+        if self.scale_key is not None:
+            value = value * plain(groups[self.index].get(self.scale_key, 1.0))
+        return value
+
+
 class TorchScheduler(LRScheduler):
     """A schedule text driving one param-group key (default `lr`) as a torch LRScheduler.
 
@@ -81,7 +103,8 @@ class TorchScheduler(LRScheduler):
     as `torch.tensor(0.01)` for a compiled optimizer) is updated in place, so `torch.compile` sees
     the same tensor and does not recompile as the value changes. `param_name` schedules any other key
     of the param groups (momentum, weight_decay, ...), or one element of a tuple entry: `"betas[0]"` is
-    Adam's β1, β2 kept (as torch's OneCycleLR writes it); `get_last_lr()` stays torch's "current lrs".
+    Adam's β1, β2 kept (as torch's OneCycleLR writes it); `get_last_lr()` stays torch's "current lrs". A
+    key that a scheduled group lacks is refused (with the closest key) unless `create_new=True`.
 
     Clocks: with `clock="tokens"` (or `"samples"`) the schedule's position counts tokens. Call
     `step(tokens=n)` after each optimizer step with the n tokens that step consumed, or give
@@ -90,6 +113,11 @@ class TorchScheduler(LRScheduler):
     reached: f(tokens seen), the value for the next step. `last_epoch` still counts `step()` calls; the
     position is `position` and is saved in the state. On the step clock `tokens_per_step` and
     `samples_per_step` convert `tok` and `sp` durations to steps, as `steps_per_epoch` converts `ep`.
+
+    `scale_key="lr_scale"` multiplies each group's value by that group's own entry (timm's convention;
+    a group without one is scaled by 1), so layer-wise lr decay needs one schedule. `resume` decides
+    what loading a state saved under another plan does (see `load_state_dict`).
+    `TorchScheduler.from_config` schedules several keys from one config mapping.
     """
 
     def __init__(
@@ -104,8 +132,10 @@ class TorchScheduler(LRScheduler):
         samples_per_step: int | None = None,
         clock: Clock = "steps",
         clock_source: Callable[[], Any] | None = None,
-        last_epoch: int = -1,
+        scale_key: str | None = None,
+        resume: ResumePolicy = "strict",
         create_new: bool = False,
+        last_epoch: int = -1,
     ) -> None:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
@@ -118,19 +148,107 @@ class TorchScheduler(LRScheduler):
             total, steps_per_epoch, clock=clock, tokens_per_step=tokens_per_step, samples_per_step=samples_per_step
         )
         units = resolver.units.note()
-        self._counter = ClockCounter(clock, clock_source)
-        self._on_steps = self._counter.clock == "steps"
-        self._position = 0
-        track_class = _Track if self._on_steps else _ClockTrack
-        self.param_name = param_name
-        self._tracks: list[_Track | _ClockTrack | None] = []
+        counter = ClockCounter(clock, clock_source)
+        track_class = _Track if counter.clock == "steps" else _ClockTrack
+        shared: _Track | _ClockTrack | None = None  # one schedule for every group: one track, one value per step
+        tracks: list[_Track | _ClockTrack | None] = []
         for item in per_group:
             if item is None:
-                self._tracks.append(None)
-                continue
-            node = to_node(item)
-            self._tracks.append(track_class(resolver.schedule(node), unparse(node) + units))
-        self._last_value: list[float] = []
+                tracks.append(None)
+            elif isinstance(schedule, (list, tuple)) or shared is None:
+                node = to_node(item)
+                track = track_class(resolver.schedule(node), unparse(node) + units)
+                shared = track if not isinstance(schedule, (list, tuple)) else None
+                tracks.append(track)
+            else:
+                tracks.append(shared)
+        lanes = [_Lane(index, param_name, track, scale_key) for index, track in enumerate(tracks) if track is not None]
+        self._begin(optimizer, param_name, tracks, lanes, None, scale_key, resume, counter, last_epoch)
+
+    @classmethod
+    def from_config(
+        cls,
+        optimizer: Optimizer,
+        config: Any,
+        *,
+        total: int | None = None,
+        steps_per_epoch: int | None = None,
+        tokens_per_step: int | None = None,
+        samples_per_step: int | None = None,
+        clock: Clock = "steps",
+        clock_source: Callable[[], Any] | None = None,
+        scale_key: str | None = None,
+        resume: ResumePolicy = "strict",
+        create_new: bool = False,
+        last_epoch: int = -1,
+    ) -> TorchScheduler:
+        """One torch LRScheduler for every schedule of a config: the mapping `compile_config` takes
+        (param names to schedules, per param group by index or `name`, `default`), or a YAML/JSON file.
+
+        So lr, weight decay and momentum follow one YAML mapping under any trainer that steps one
+        scheduler (Hugging Face's Trainer, Lightning). `get_last_lr()` is the lrs (scheduled or not);
+        `scale_key` scales the `lr` entries only (timm's layer-wise decay scales the lr). The state is
+        one plain dict with each label's plan. The clock settings are `TorchScheduler`'s."""
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+        resolver = Resolver(
+            total, steps_per_epoch, clock=clock, tokens_per_step=tokens_per_step, samples_per_step=samples_per_step
+        )
+        units = resolver.units.note()
+        counter = ClockCounter(clock, clock_source)
+        track_class = _Track if counter.clock == "steps" else _ClockTrack
+        groups = optimizer.param_groups
+        scheduler = cls.__new__(cls)
+        lr_tracks: list[_Track | _ClockTrack | None] = [None] * len(groups)
+        lanes: list[_Lane] = []
+        plans: dict[str, str] = {}
+        for label, param, index, node in config_entries(config, optimizer):
+            targets = range(len(groups)) if index is None else [index]
+            try:
+                require_param_key(optimizer, param, targets, create_new=create_new)
+                track = track_class(resolver.schedule(node), unparse(node) + units)
+            except ScheduleError as error:
+                raise prefixed(error, label) from None
+            plans[label] = track.source
+            for target in targets:
+                lanes.append(_Lane(target, param, track, scale_key if param == "lr" else None))
+                if param == "lr":
+                    lr_tracks[target] = track
+        scheduler._begin(optimizer, "lr", lr_tracks, lanes, plans, scale_key, resume, counter, last_epoch)
+        return scheduler
+
+    def _begin(
+        self,
+        optimizer: Optimizer,
+        param_name: str,
+        tracks: list[_Track | _ClockTrack | None],
+        lanes: list[_Lane],
+        plans: dict[str, str] | None,
+        scale_key: str | None,
+        resume: ResumePolicy,
+        counter: ClockCounter,
+        last_epoch: int,
+    ) -> None:
+        """Shared by both constructors: what is scheduled, then torch's construction (which writes event 0).
+
+        `_shared` is the hot path of `step()`: one track whose value goes unscaled into every lane."""
+        if scale_key is not None and not isinstance(scale_key, str):
+            raise TypeError(f"scale_key should be a str (e.g. 'lr_scale') or None, but given {scale_key!r}")
+        self.resume = check_resume(resume)
+        self.param_name = param_name
+        self.scale_key = scale_key
+        self._tracks = tracks
+        self._lanes = lanes
+        self._plans = plans
+        self._counter = counter
+        self._on_steps = counter.clock == "steps"
+        self._position = 0  # tokens or samples seen, off the step clock (on it, the position is last_epoch)
+        distinct = {id(lane.track) for lane in lanes}
+        shared = lanes[0].track if len(distinct) == 1 and scale_key is None else None
+        self._shared = shared if isinstance(shared, _Track) else None  # the step clock's hot path only
+        self._shared_key = lanes[0].key if lanes else param_name
+        every_group = [lane.index for lane in lanes] == list(range(len(optimizer.param_groups)))
+        self._shared_indices = None if every_group else [lane.index for lane in lanes]  # None: all groups
         super().__init__(optimizer, last_epoch)
 
     # -- torch's protocol -----------------------------------------------------------------------
@@ -139,27 +257,31 @@ class TorchScheduler(LRScheduler):
         """The values for `last_epoch` (torch's name; for another `param_name` these are its values), or
         for `position` on a token or sample clock."""
         position = self.last_epoch if self._on_steps else self._position
-        return [
-            plain(read_param(group, self.param_name)) if track is None else track.value(position)
-            for track, group in zip(self._tracks, self.optimizer.param_groups, strict=True)
-        ]
+        values: list[float | torch.Tensor] = []
+        for track, group in zip(self._tracks, self.optimizer.param_groups, strict=True):
+            if track is None:
+                values.append(plain(read_param(group, self.param_name)))
+                continue
+            value = track.value(position)
+            if self.scale_key is not None:
+                value = value * plain(group.get(self.scale_key, 1.0))
+            values.append(value)
+        return values
 
     def step(self, epoch: int | None = None, *, tokens: int | None = None, samples: int | None = None) -> None:
         """Move to the next event (or to `epoch`, torch's deprecated form) and write its values.
 
         On a token (sample) clock: `tokens=n` (`samples=n`) is what the optimizer step just taken consumed;
-        the position moves by n (or to `clock_source()`), and the value written is f(position)."""
-        if self._step_count == 1 and not getattr(self.optimizer, "_opt_called", False):
-            if hasattr(self.optimizer.step, "_wrapped_by_lr_sched"):
-                warnings.warn(
-                    "Detected call of `lr_scheduler.step()` before `optimizer.step()`: call them in the "
-                    "opposite order or the first value of the schedule is skipped",
-                    UserWarning,
-                    stacklevel=2,
-                )
-        # on a token or sample clock, torch's first step (from its constructor) writes position 0; each later
-        # one moves the position by the step's count, or to the clock source's reading
+        the position moves by n (or to `clock_source()`), and the value written is f(position).
+
+        The hot path (the step clock, one schedule for every group, no scale): the value is read from the
+        track's precomputed block, written into the groups, and `get_last_lr()`'s list rebuilt: no numpy
+        call, none of `LRScheduler.step`'s generic work."""
+        if self._step_count == 1:
+            self._check_call_order()
         if not self._on_steps:
+            # torch's first step (from its constructor) writes position 0; each later one moves the
+            # position by the step's count, or to the clock source's reading
             if epoch is not None:
                 self._refuse_epoch()
             if self._step_count:
@@ -172,8 +294,32 @@ class TorchScheduler(LRScheduler):
         if tokens is not None or samples is not None:
             self._counter.count(tokens, samples)  # raises: the step clock takes no count
         self._step_count += 1
-        event = self.last_epoch + 1 if epoch is None else epoch
-        self._write(event)
+        track = self._shared
+        if epoch is not None or track is None:
+            self._write(self.last_epoch + 1 if epoch is None else epoch)
+            return
+        event = self.last_epoch + 1
+        offset = event - track.start
+        block = track.block
+        value = block[offset] if 0 <= offset < len(block) else track.value(event)
+        key = self._shared_key
+        groups = self.optimizer.param_groups
+        for group in groups if self._shared_indices is None else [groups[i] for i in self._shared_indices]:
+            if type(group.get(key)) is float:
+                group[key] = value
+            else:
+                assign(group, key, value)
+        self.last_epoch = event
+        self._last_lr = [_copy(group["lr"]) for group in groups]
+
+    def _check_call_order(self) -> None:
+        if not getattr(self.optimizer, "_opt_called", False) and hasattr(self.optimizer.step, "_wrapped_by_lr_sched"):
+            warnings.warn(
+                "Detected call of `lr_scheduler.step()` before `optimizer.step()`: call them in the "
+                "opposite order or the first value of the schedule is skipped",
+                UserWarning,
+                stacklevel=3,
+            )
 
     def _refuse_epoch(self) -> None:
         raise ClockError(
@@ -190,73 +336,87 @@ class TorchScheduler(LRScheduler):
     def position(self) -> int:
         """Where the schedule stands: events on the step clock (`last_epoch`), tokens or samples seen on
         the others."""
-        return self.last_epoch if self._counter.clock == "steps" else self._position
+        return self.last_epoch if self._on_steps else self._position
 
     def _write(self, event: int, position: int | None = None) -> None:
-        """Compute every group's value first (a non-finite one changes nothing), then assign them."""
+        """Compute every lane's value first (a non-finite one changes nothing), then assign them; off the
+        step clock the values are those at `position` (tokens or samples seen)."""
         if event < 0:
             raise ValueError(f"the event index must not be negative, but it is {event}")
-        previous = self.last_epoch, self._position
-        self.last_epoch = event
+        groups = self.optimizer.param_groups
+        at = event if self._on_steps else (self._position if position is None else position)
+        values = [lane.value(at, groups) for lane in self._lanes]
         if position is not None:
             self._position = position
-        try:
-            values = self.get_lr()
-        except BaseException:
-            self.last_epoch, self._position = previous
-            raise
-        key = self.param_name
-        for group, track, value in zip(self.optimizer.param_groups, self._tracks, values, strict=True):
-            if track is not None:
-                assign(group, key, value)
-        self._last_value = [float(plain(read_param(group, key))) for group in self.optimizer.param_groups]
-        self._last_lr = [_copy(group["lr"]) for group in self.optimizer.param_groups]
+        for lane, value in zip(self._lanes, values, strict=True):
+            assign(groups[lane.index], lane.key, value)
+        self.last_epoch = event
+        self._last_lr = [_copy(group["lr"]) for group in groups]
 
     def get_last_value(self) -> list[float]:
         """The scheduled key's values after the last step, one per param group."""
-        return list(self._last_value)
+        return [float(plain(read_param(group, self.param_name))) for group in self.optimizer.param_groups]
 
     # -- paramsched's view ----------------------------------------------------------------------
 
     @property
     def schedules(self) -> list[str | None]:
-        """The canonical text of each group's schedule (None for a group left alone)."""
+        """The canonical text of each group's `param_name` schedule (None for a group left alone)."""
         return [None if track is None else track.source for track in self._tracks]
+
+    @property
+    def plans(self) -> dict[str, str]:
+        """Every scheduled label and its plan (canonical text and run settings): a config's labels
+        (`lr`, `weight_decay.1`) for `from_config`, else `param_name.index` per scheduled group."""
+        if self._plans is not None:
+            return dict(self._plans)
+        return {
+            f"{self.param_name}.{index}": track.source for index, track in enumerate(self._tracks) if track is not None
+        }
 
     def evaluate(self, num_events: int, start: int = 0) -> np.ndarray[Any, np.dtype[np.float64]]:
         """Values for events start .. start+num_events-1, shape (events, groups); no state changes.
 
-        A group left alone (None) shows its current value in every row."""
-        columns = [
-            np.full(num_events, float(plain(read_param(group, self.param_name))))
-            if track is None
-            else pure.evaluate(track.schedule, num_events, start, f"schedule {track.source!r}")
-            for track, group in zip(self._tracks, self.optimizer.param_groups, strict=True)
-        ]
+        A group left alone (None) shows its current value in every row; a scaled group its scaled values."""
+        columns = []
+        for track, group in zip(self._tracks, self.optimizer.param_groups, strict=True):
+            if track is None:
+                columns.append(np.full(num_events, float(plain(read_param(group, self.param_name)))))
+                continue
+            column = pure.evaluate(track.schedule, num_events, start, f"schedule {track.source!r}")
+            if self.scale_key is not None:
+                column = column * float(plain(group.get(self.scale_key, 1.0)))
+            columns.append(column)
         return np.stack(columns, axis=1) if columns else np.empty((num_events, 0))
 
     # -- state ----------------------------------------------------------------------------------
 
     def state_dict(self) -> dict[str, Any]:
-        """Plain Python values only, so `torch.load(..., weights_only=True)` reads them back."""
-        state = {
+        """Plain Python values only, so `torch.load(..., weights_only=True)` reads them back.
+
+        `schedules` holds the plan of each group (a list) or, from a config, of each label (a dict). Off
+        the step clock it also holds the clock and the position (tokens or samples seen)."""
+        state: dict[str, Any] = {
             "last_epoch": self.last_epoch,
             "_step_count": self._step_count,
             "param_name": self.param_name,
-            "schedules": self.schedules,
+            "schedules": self.schedules if self._plans is None else dict(self._plans),
             "base_lrs": [float(plain(lr)) for lr in self.base_lrs],
             "_last_lr": [float(plain(lr)) for lr in self._last_lr],
             "paramsched_format": STATE_FORMAT_VERSION,
         }
-        if self._counter.clock != "steps":  # the step clock's position is last_epoch
+        if not self._on_steps:  # the step clock's position is last_epoch
             state["clock"] = self._counter.clock
             state["position"] = self._position
         return state
 
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
-        """Resume at the saved event: checks the state belongs to this schedule, then writes that event's
-        values into the optimizer (so the order of loading optimizer and scheduler does not matter).
-        A malformed or foreign state raises StateDictError and changes nothing."""
+        """Resume at the saved event: checks the state, then writes that event's values into the
+        optimizer (so the order of loading optimizer and scheduler does not matter). A malformed state
+        raises StateDictError and changes nothing. A state saved under another plan (other texts, or
+        other settings such as `total`) is refused with both plans and their values at the saved event
+        (resume="strict"), or continued on this plan from the saved event with a PlanChangedWarning
+        stating the jump (resume="replan")."""
         owner = type(self).__name__
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Argument state_dict should be a dictionary, but given {type(state_dict)}")
@@ -282,13 +442,14 @@ class TorchScheduler(LRScheduler):
                 f"{owner}.load_state_dict: the state schedules {state_dict['param_name']!r}, "
                 f"but this scheduler schedules {self.param_name!r}"
             )
-        saved = state_dict["schedules"]
-        if not isinstance(saved, (list, tuple)) or list(saved) != self.schedules:
-            raise StateDictError(
-                f"{owner}.load_state_dict: the state belongs to schedule(s) {saved!r}, "
-                f"but this scheduler runs {self.schedules!r}"
-            )
         position = self._position_in(state_dict, owner)
+        labels, saved, here = self._compared_plans(state_dict["schedules"], owner)
+        change = None
+        if saved != here:
+            at = (last_epoch if position is None else position) if last_epoch >= 0 else None
+            change = PlanChange.between(owner, labels, saved, here, at)
+            if self.resume == "strict":
+                raise change.refusal()
         if last_epoch >= 0:
             self._write(last_epoch, position)  # raises before writing anything if a value is not finite
         else:
@@ -296,6 +457,8 @@ class TorchScheduler(LRScheduler):
             if position is not None:
                 self._position = position
         self._step_count = step_count
+        if change is not None:
+            change.warn()
 
     def _position_in(self, state_dict: Mapping[str, Any], owner: str) -> int | None:
         """The saved position on a token or sample clock (None on the step clock: it is last_epoch)."""
@@ -315,6 +478,34 @@ class TorchScheduler(LRScheduler):
         except ValueError as error:
             raise StateDictError(f"{owner}.load_state_dict: {error}") from None
 
+    def _compared_plans(self, saved: Any, owner: str) -> tuple[list[str], list[str | None], list[str | None]]:
+        """(labels, saved plans, this scheduler's plans) lane by lane, or StateDictError when the saved
+        `schedules` has another form (per group vs per config label, another number of groups)."""
+        if self._plans is None:
+            groups = len(self._tracks)
+            if (
+                not isinstance(saved, (list, tuple))
+                or len(saved) != groups
+                or not all(item is None or isinstance(item, str) for item in saved)
+            ):
+                raise StateDictError(
+                    f"{owner}.load_state_dict: the state's 'schedules' should be one plan (or None) for each "
+                    f"of the {groups} param group(s), but it is {saved!r}"
+                )
+            labels = [f"param group {index}" if groups > 1 else "" for index in range(groups)]
+            return labels, list(saved), self.schedules
+        if (
+            not isinstance(saved, Mapping)
+            or set(saved) != set(self._plans)
+            or not all(isinstance(item, str) for item in saved.values())
+        ):
+            raise StateDictError(
+                f"{owner}.load_state_dict: the state belongs to another config (or is not a config's): it "
+                f"schedules {saved!r}, this scheduler {self._plans!r}"
+            )
+        labels = list(self._plans)
+        return labels, [saved[label] for label in labels], [self._plans[label] for label in labels]
+
 
 def torch_scheduler(
     schedule: ScheduleLike | Sequence[ScheduleLike | None],
@@ -327,6 +518,9 @@ def torch_scheduler(
     samples_per_step: int | None = None,
     clock: Clock = "steps",
     clock_source: Callable[[], Any] | None = None,
+    scale_key: str | None = None,
+    resume: ResumePolicy = "strict",
+    create_new: bool = False,
 ) -> TorchScheduler:
     """`TorchScheduler` with `paramsched.compile`'s argument order (schedule first)."""
     return TorchScheduler(
@@ -339,6 +533,9 @@ def torch_scheduler(
         samples_per_step=samples_per_step,
         clock=clock,
         clock_source=clock_source,
+        scale_key=scale_key,
+        resume=resume,
+        create_new=create_new,
     )
 
 

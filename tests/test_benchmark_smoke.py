@@ -24,12 +24,13 @@ pytest.importorskip("torch")
 pytest.importorskip("ignite")
 pytest.importorskip("matplotlib")
 
-GROUPS = {"per_event", "composite", "simulate", "compile", "import", "cli", "memory", "clocks"}
+GROUPS = {"per_event", "adapter", "composite", "simulate", "compile", "import", "cli", "memory", "clocks"}
 
 # (start of the line's name, its group, its SPEC §5 target) for every line a quick run prints
 EXPECTED = [
     ("reference, per event: vs ignite ConcatScheduler", "per_event", "<= 0.4"),
     ("reference, per event: vs torch SequentialLR.step", "per_event", "<= 0.2"),
+    ("TorchScheduler.step vs HF get_cosine_schedule_with_warmup .step", "adapter", "<= 0.3"),
     ("100-part then chain, per event", "composite", "<= 1.5"),
     ("arithmetic nested 10 deep, per event", "composite", "<= 1.5"),
     ("10-part then chain, per event", "composite", ""),

@@ -84,3 +84,12 @@ def test_clocks_section_shows_the_unit_error_as_raised() -> None:
     with pytest.raises(ps.UnitError) as raised:
         ps.schedule("warmup(1k) then cosine(1 -> 0, 375Mtok)")
     assert shown == f"paramsched.UnitError: {raised.value}"
+
+
+def test_resuming_and_changing_the_plan_runs() -> None:
+    pytest.importorskip("torch")
+    blocks = python_blocks(section("Resuming and changing the plan"))
+    assert blocks
+    namespace: dict[str, object] = {"__name__": "readme"}
+    for block in blocks:
+        exec(compile(block, str(README), "exec"), namespace)

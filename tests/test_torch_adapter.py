@@ -118,7 +118,7 @@ def test_state_is_plain_and_foreign_state_changes_nothing() -> None:
     other = TorchScheduler(other_optimizer, "const(1, 3)")
     _train(other_optimizer, other, 2)
     before = (other.last_epoch, other._step_count, other_optimizer.param_groups[0]["lr"])
-    with pytest.raises(ps.StateDictError, match="belongs to schedule"):
+    with pytest.raises(ps.StateDictError, match="saved under another plan"):
         other.load_state_dict(state)
     for broken in [{}, {**state, "last_epoch": -5}, {**state, "last_epoch": 1.5}, {**state, "param_name": "x"}]:
         with pytest.raises(ps.StateDictError):
