@@ -1,6 +1,8 @@
-"""Draws the small plots of the README's language reference: one PNG per example, from the library itself.
+"""Draws the plots of the language reference (one PNG per form) and of the recipes, from the library itself.
 
-python docs/make_plots.py        # writes docs/img/*.png
+python docs/make_plots.py        # writes docs/img/*.png and docs/img/recipes/*.png
+
+tests/test_docs_site.py redraws them all and fails when a committed plot differs.
 """
 
 from __future__ import annotations
@@ -38,10 +40,33 @@ EXAMPLES: dict[str, tuple[str, int]] = {
     "minmax": ("min(rsqrt(0.2, timescale=5), linear(0 -> 0.2, 30))", 100),
 }
 
+# The recipes (docs/recipes/NAME.md shows the same line): text, events drawn, unit settings.
+RECIPES: dict[str, tuple[str, int, dict[str, int]]] = {
+    "llama2": ("warmup(2000) then cosine(3e-4 -> 3e-5, 498k)", 500_000, {}),
+    "bert": ("warmup(10k) then linear(1e-4 -> 0, 990k)", 1_000_000, {}),
+    "transformer": (
+        "0.04419417382415922 * min(rsqrt(1, timescale=1), "
+        "linear(3.952847075210474e-06 -> 0.015811388300841896, 3999) then 1)",
+        100_000,
+        {},
+    ),
+    "resnet": ("multistep(0.1, at=[30, 60, 90], gamma=0.1)", 100, {}),
+    "sgdr": ("repeat(cosine(0.05 -> 0, 10), cycle_mult=2)", 150, {}),
+    "onecycle": ("cosine(0.004 -> 0.1, 299) then cosine(0.1 -> 4e-07, 700)", 1000, {}),
+    "deit": (
+        "(const(1, 5) then 0) * linear(1e-6 -> 1e-3, 5) + (const(0, 5) then 1) * cosine(1e-3 -> 1e-5, 300)",
+        310,
+        {},
+    ),
+    "wsd": ("warmup(1%) then const(1e-3, 79%) then sqrt(1e-3 -> 0, 20%)", 100_000, {"total": 100_000}),
+}
 
-def draw(name: str, text: str, events: int, folder: Path) -> Path:
-    values = ps.simulate(text, events)
-    figure, axes = plt.subplots(figsize=(3.2, 1.6), dpi=100)
+
+def draw(
+    name: str, text: str, events: int, folder: Path, size: tuple[float, float] = (3.2, 1.6), **settings: int
+) -> Path:
+    values = ps.simulate(text, events, **settings)
+    figure, axes = plt.subplots(figsize=size, dpi=100)
     axes.plot(range(events), values, linewidth=1.5, color="#1f77b4")
     axes.set_xlabel("event", fontsize=7)
     axes.tick_params(labelsize=6)
@@ -57,6 +82,9 @@ def main(folder: Path = Path(__file__).parent / "img") -> int:
     folder.mkdir(parents=True, exist_ok=True)
     for name, (text, events) in EXAMPLES.items():
         draw(name, text, events, folder)
+    (folder / "recipes").mkdir(exist_ok=True)
+    for name, (text, events, settings) in RECIPES.items():
+        draw(name, text, events, folder / "recipes", size=(6.0, 2.4), **settings)
     return 0
 
 

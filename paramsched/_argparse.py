@@ -63,7 +63,20 @@ def schedule_type(
     text: str | None = None, *, total: int | None = None, steps_per_epoch: int | None = None
 ) -> Node | ScheduleType:
     """`type=schedule_type` parses a schedule; `type=schedule_type(total=..., steps_per_epoch=...)`
-    also resolves its `%` and `ep` durations, so a unit that cannot be resolved fails at parse time."""
+    also resolves its `%` and `ep` durations, so a unit that cannot be resolved fails at parse time.
+
+    Args:
+        text: the argument's text, when argparse calls `schedule_type` itself as `type=`.
+        total: the run's length in events, for `%` durations.
+        steps_per_epoch: events per epoch, for `ep` durations.
+
+    Returns:
+        The parsed node when given `text`; otherwise a `type=` callable that checks units too.
+
+    Raises:
+        argparse.ArgumentTypeError: with the ScheduleError's message (caret included), which argparse
+            prints as `error: argument --lr: …` and exits with status 2.
+    """
     if text is None:
         return ScheduleType(total=total, steps_per_epoch=steps_per_epoch)
     if total is not None or steps_per_epoch is not None:

@@ -45,7 +45,16 @@ def value_at(text: str, event: int = 0, total: int | None = None, steps_per_epoc
 
 
 def register_resolvers(*, schedule: str = "schedule", schedule_value: str = "schedule_value") -> None:
-    """Register the OmegaConf resolvers (again on each call: idempotent; names can be changed)."""
+    """Register the OmegaConf resolvers (again on each call: idempotent; names can be changed).
+
+    `${schedule:TEXT}` resolves to the canonical text (the schedule is checked when resolved);
+    `${schedule_value:TEXT}` to its value at event 0, `${schedule_value:TEXT, N}` at event N, and a third
+    argument is `total`.
+
+    Args:
+        schedule: the name of the resolver that checks and canonicalises a schedule.
+        schedule_value: the name of the resolver that gives a schedule's value at an event.
+    """
     from omegaconf import OmegaConf
 
     OmegaConf.register_new_resolver(schedule, canonical, replace=True)
@@ -53,7 +62,22 @@ def register_resolvers(*, schedule: str = "schedule", schedule_value: str = "sch
 
 
 class SchedulerFactory:
-    """A validated schedule waiting for its optimizer: `factory(optimizer)` compiles it."""
+    """A validated schedule waiting for its optimizer: `factory(optimizer)` compiles it.
+
+    `paramsched.scheduler_factory` is this class, for `_target_: paramsched.scheduler_factory` in a Hydra
+    config: the schedule is checked when Hydra instantiates the config, before the model exists.
+
+    Args:
+        schedule: text, a mapping (a DictConfig too), a node or a number.
+        param_name: the param-group key to schedule.
+        param_group_index: one group only, or None for all.
+        save_history: record the values in `engine.state.param_history`, as ignite does.
+        total: the run's length in events, for `%` durations (checked now).
+        steps_per_epoch: events per epoch, for `ep` durations (checked now).
+
+    Raises:
+        ScheduleError: a bad schedule or an unresolvable unit, at construction.
+    """
 
     def __init__(
         self,

@@ -40,13 +40,31 @@ def _node_adapter() -> TypeAdapter[AnyNode]:
 
 
 def json_schema() -> dict[str, Any]:
-    """The JSON Schema of a schedule given as nested mappings (what `load` accepts)."""
+    """The JSON Schema of a schedule given as nested mappings (what `load` accepts).
+
+    Returns:
+        A JSON-able dict (pydantic's `model_json_schema` of the AST, a `kind` discriminator per form);
+        `paramsched schema` prints it.
+    """
     return ScheduleModel.model_json_schema()
 
 
 def load(data: Mapping[str, Any] | str | float | Node) -> Node:
     """A node from nested mappings (YAML, JSON objects), JSON text (`{"kind": …}`), schedule text or a
-    plain number, with the same checks as `parse`: whatever a config holds as a schedule."""
+    plain number, with the same checks as `parse`: whatever a config holds as a schedule.
+
+    Args:
+        data: a mapping with a `kind` (the AST as data, as `node.model_dump(mode="json")` writes it; a
+            sub-schedule may be text or a number), JSON text of such a mapping, schedule text, a number
+            (a constant), or a node.
+
+    Returns:
+        The root node, equal to what `parse` gives for the same schedule.
+
+    Raises:
+        ScheduleError: the subclass and message `parse` would raise for the same mistake (without a
+            caret when there is no text to point into).
+    """
     if isinstance(data, Node):
         return check_root(data)
     if isinstance(data, (int, float)) and not isinstance(data, bool):

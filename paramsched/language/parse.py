@@ -44,7 +44,21 @@ __all__ = ["parse", "parse_part"]
 
 
 def parse(text: str) -> Node:
-    """The AST of a schedule text; raises a ScheduleError subclass, positioned in `text`, on any problem."""
+    """The AST of a schedule text.
+
+    Args:
+        text: a schedule, such as `"warmup(500) then cosine(0.1 -> 1e-4, 10k)"`; whitespace and newlines
+            are free, `->` and `→` are the same range.
+
+    Returns:
+        The root node (a frozen pydantic model); `str(node)` and `unparse(node)` give its canonical text,
+        and `parse(unparse(node)) == node`.
+
+    Raises:
+        ScheduleError: a subclass (ScheduleSyntaxError, UnknownNameError, ScheduleArgumentError,
+            DurationError, NonFiniteValueError, LimitError) whose message names the line and column and
+            shows the line with a caret under the place. Nothing else escapes, whatever the text.
+    """
     return _parse(text, root=True)
 
 

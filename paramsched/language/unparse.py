@@ -19,7 +19,14 @@ _OP_LEVEL = {"+": _SUM, "-": _SUM, "*": _PRODUCT, "/": _PRODUCT}
 
 
 def unparse(node: Node) -> str:
-    """The canonical text of `node`."""
+    """The canonical text of `node`: numbers as Python's `repr`, `->` for ranges, the fewest parentheses.
+
+    Args:
+        node: any schedule node (from `parse`, `load` or the builders).
+
+    Returns:
+        The text; `parse(unparse(node)) == node`, and `unparse` of that is the same text (idempotent).
+    """
     return _text(node, _THEN)
 
 
