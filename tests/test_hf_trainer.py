@@ -211,3 +211,50 @@ def test_the_trainer_with_a_text_matches_the_trainer_with_get_scheduler(tmp_path
     ours = run(lambda optimizer: ps.TorchScheduler(optimizer, f"warmup(2) then cosine({_r(L)} -> 0, 6)"))
     np.testing.assert_allclose(ours, hf, rtol=1e-9)
     assert hf[0] == 0.0 and hf[2] == pytest.approx(L)
+
+
+class _KeysBeforeEachOptimizerStep(LrBeforeEachOptimizerStep):
+    """Also records the first group's weight decay and β1 before each optimizer step."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.weight_decays: list[float] = []
+        self.beta1s: list[float] = []
+
+    def on_pre_optimizer_step(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+        super().on_pre_optimizer_step(args, state, control, **kwargs)
+        group = kwargs["optimizer"].param_groups[0]
+        self.weight_decays.append(float(group["weight_decay"]))
+        self.beta1s.append(float(group["betas"][0]))
+
+
+def test_one_config_drives_lr_weight_decay_and_beta1_under_the_trainer(tmp_path: Path) -> None:
+    """`TorchScheduler.from_config`: one YAML-like mapping, one real LRScheduler, every key at every
+    optimizer step equal to `ps.simulate` (the runs issue's multi-key convention under HF's Trainer)."""
+    config = {
+        "lr": SCHEDULE,
+        "weight_decay": "linear(0.1 -> 0.01, 100%)",
+        "betas[0]": "cosine(0.85 -> 0.95, 100%)",
+    }
+    model = tiny_model()
+    optimizer = torch.optim.AdamW(model.parameters(), lr=0.5, weight_decay=0.5)
+    scheduler = ps.TorchScheduler.from_config(optimizer, config, total=STEPS)
+    recorder = _KeysBeforeEachOptimizerStep()
+    args = TrainingArguments(
+        output_dir=str(tmp_path), max_steps=STEPS, per_device_train_batch_size=BATCH, logging_steps=1,
+        save_strategy="no", report_to="none", use_cpu=True, disable_tqdm=True, dataloader_num_workers=0, seed=0,
+    )  # fmt: skip
+    trainer = Trainer(
+        model=model,
+        args=args,
+        train_dataset=RandomTokens(BATCH * STEPS),
+        optimizers=(optimizer, scheduler),
+        callbacks=[recorder],
+    )
+    trainer.train()
+    assert recorder.lrs == ps.simulate(SCHEDULE, STEPS, total=STEPS).tolist()
+    assert recorder.weight_decays == ps.simulate(config["weight_decay"], STEPS, total=STEPS).tolist()
+    assert recorder.beta1s == ps.simulate(config["betas[0]"], STEPS, total=STEPS).tolist()
+    assert optimizer.param_groups[0]["betas"][1] == 0.999  # β2 kept
+    logged = [entry["learning_rate"] for entry in trainer.state.log_history if "learning_rate" in entry]
+    assert logged == recorder.lrs  # get_last_lr() is the lrs, whatever else the config schedules

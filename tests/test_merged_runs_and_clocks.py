@@ -1,0 +1,107 @@
+"""Where two features meet: several keys from one config (`TorchScheduler.from_config`) on a token clock,
+resumed through `torch.load(weights_only=True)`; a per-group scale (`scale_key`) on a token clock; a
+replanned resume on a token clock keeps the tokens seen. Expected values come from `ps.simulate` on the
+same clock, indexed by the tokens seen before each step."""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+import numpy as np
+import pytest
+
+import paramsched as ps
+
+torch = pytest.importorskip("torch")
+
+CONFIG = {"lr": "warmup(1ktok) then cosine(0.1 -> 0, 9ktok)", "weight_decay": "linear(0.1 -> 0, 10ktok)"}
+COUNTS = [int(n) for n in np.random.default_rng(0).integers(1, 400, size=60)]
+
+
+def _optimizer() -> torch.optim.Optimizer:
+    model = torch.nn.Linear(2, 1)
+    return torch.optim.AdamW([{"params": [model.weight]}, {"params": [model.bias], "lr_scale": 0.5}], lr=0.0)
+
+
+def _expected(text: str, positions: list[int]) -> list[float]:
+    values = ps.simulate(text, max(positions) + 1, clock="tokens")
+    return [float(values[p]) for p in positions]
+
+
+def test_a_config_on_a_token_clock_resumes_exactly() -> None:
+    optimizer = _optimizer()
+    scheduler = ps.TorchScheduler.from_config(optimizer, CONFIG, clock="tokens")
+    seen, positions, lrs, decays = (
+        0,
+        [0],
+        [optimizer.param_groups[0]["lr"]],
+        [optimizer.param_groups[0]["weight_decay"]],
+    )
+    buffer = io.BytesIO()
+    for index, count in enumerate(COUNTS):
+        optimizer.step()
+        scheduler.step(tokens=count)
+        seen += count
+        positions.append(seen)
+        lrs.append(optimizer.param_groups[0]["lr"])
+        decays.append(optimizer.param_groups[0]["weight_decay"])
+        if index == 29:
+            torch.save(scheduler.state_dict(), buffer)
+    assert lrs == _expected(CONFIG["lr"], positions)
+    assert decays == _expected(CONFIG["weight_decay"], positions)
+
+    buffer.seek(0)
+    again = _optimizer()
+    resumed = ps.TorchScheduler.from_config(again, CONFIG, clock="tokens")
+    resumed.load_state_dict(torch.load(buffer, weights_only=True))
+    assert resumed.position == positions[30]
+    for count in COUNTS[30:]:
+        again.step()
+        resumed.step(tokens=count)
+    assert again.param_groups[0]["lr"] == lrs[-1] and again.param_groups[1]["weight_decay"] == decays[-1]
+
+
+def test_scale_key_on_a_token_clock_scales_each_group_by_its_own_entry() -> None:
+    text = CONFIG["lr"]
+    for make in (
+        lambda opt: ps.TorchScheduler(opt, text, clock="tokens", scale_key="lr_scale"),
+        lambda opt: ps.compile(text, opt, clock="tokens", scale_key="lr_scale"),
+    ):
+        optimizer = _optimizer()
+        scheduler = make(optimizer)
+        torch_order = isinstance(scheduler, ps.TorchScheduler)
+        seen, positions, pairs = 0, [], []
+        for count in COUNTS[:20]:
+            if not torch_order:
+                scheduler.step(tokens=count)  # ignite's order: writes f(tokens seen), then advances
+                positions.append(seen)
+            optimizer.step()
+            seen += count
+            if torch_order:
+                scheduler.step(tokens=count)  # torch's order: moves to f(tokens seen now)
+                positions.append(seen)
+            pairs.append((optimizer.param_groups[0]["lr"], optimizer.param_groups[1]["lr"]))
+        expected = _expected(text, positions)
+        assert [first for first, _ in pairs] == expected
+        assert [second for _, second in pairs] == [0.5 * value for value in expected]
+
+
+def test_replan_on_a_token_clock_keeps_the_tokens_seen() -> None:
+    old, new = "const(0.1, 5ktok)", "const(0.1, 5ktok) then linear(0.1 -> 0, 5ktok)"
+    optimizer = _optimizer()
+    scheduler = ps.TorchScheduler(optimizer, old, clock="tokens")
+    for _ in range(10):
+        optimizer.step()
+        scheduler.step(tokens=600)
+    state = scheduler.state_dict()
+    with pytest.raises(ps.StateDictError):
+        ps.TorchScheduler(_optimizer(), new, clock="tokens").load_state_dict(state)
+    again = _optimizer()
+    replanned = ps.TorchScheduler(again, new, clock="tokens", resume="replan")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        replanned.load_state_dict(state)
+    assert any(issubclass(w.category, ps.PlanChangedWarning) for w in caught)
+    assert replanned.position == 6000
+    assert again.param_groups[0]["lr"] == _expected(new, [6000])[0]
