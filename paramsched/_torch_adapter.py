@@ -511,32 +511,11 @@ def torch_scheduler(
     schedule: ScheduleLike | Sequence[ScheduleLike | None],
     optimizer: Optimizer,
     param_name: str = "lr",
-    *,
-    total: int | None = None,
-    steps_per_epoch: int | None = None,
-    tokens_per_step: int | None = None,
-    samples_per_step: int | None = None,
-    clock: Clock = "steps",
-    clock_source: Callable[[], Any] | None = None,
-    scale_key: str | None = None,
-    resume: ResumePolicy = "strict",
-    create_new: bool = False,
+    **settings: Any,
 ) -> TorchScheduler:
-    """`TorchScheduler` with `paramsched.compile`'s argument order (schedule first)."""
-    return TorchScheduler(
-        optimizer,
-        schedule,
-        param_name,
-        total=total,
-        steps_per_epoch=steps_per_epoch,
-        tokens_per_step=tokens_per_step,
-        samples_per_step=samples_per_step,
-        clock=clock,
-        clock_source=clock_source,
-        scale_key=scale_key,
-        resume=resume,
-        create_new=create_new,
-    )
+    """`TorchScheduler` with `paramsched.compile`'s argument order (schedule first); `settings` are
+    `TorchScheduler`'s keyword arguments (`total`, `steps_per_epoch`, `clock`, `resume`, …)."""
+    return TorchScheduler(optimizer, schedule, param_name, **settings)
 
 
 def _per_group(schedule: ScheduleLike | Sequence[ScheduleLike | None], groups: int) -> list[ScheduleLike | None]:
