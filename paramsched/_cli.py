@@ -18,10 +18,9 @@ import numpy as np
 from . import _schedules as pure
 from ._cli_diff import register as register_diff
 from ._cli_diff import run_diff
-from ._config import check_config, find_schedule_strings, load_config, prefixed
 from ._exceptions import ScheduleError, UnitError
 from ._resolve import resolve
-from .language import json_schema, quoted, to_node, unparse
+from .language import quoted, to_node, unparse
 
 __all__ = ["main"]
 
@@ -127,6 +126,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _plot(args)
         if args.command == "diff":
             return run_diff(args)
+        from .language.mappings import json_schema
+
         print(json.dumps(json_schema(), indent=2))
         return 0
     except ScheduleError as error:
@@ -162,6 +163,8 @@ def _check(args: argparse.Namespace) -> int:
 def _check_file(args: argparse.Namespace, path: Path) -> int:
     """With --key: the mapping there is a schedule config, checked entry by entry. Without: every
     string of the file that looks like a schedule (a call, `->`, `then`) is checked; all errors shown."""
+    from ._config import check_config, find_schedule_strings, load_config, prefixed  # a file's check only
+
     config: Any = load_config(path)
     if args.key:
         for key in (part for part in args.key.split(".") if part):  # `.` is the whole file

@@ -34,6 +34,7 @@ __all__ = ["TorchScheduler", "torch_scheduler"]
 
 STATE_FORMAT_VERSION = 1
 _MAX_BLOCK = 4096
+_HEADROOM = MAX_EVENTS  # a position never passes it
 
 ScheduleLike = str | float | Node | Mapping[str, Any]
 
@@ -245,7 +246,9 @@ class TorchScheduler(LRScheduler):
         self._position = 0  # tokens or samples seen, off the step clock (on it, the position is last_epoch)
         distinct = {id(lane.track) for lane in lanes}
         shared = lanes[0].track if len(distinct) == 1 and scale_key is None else None
-        self._shared = shared if isinstance(shared, _Track) else None  # the step clock's hot path only
+        self._shared = shared if isinstance(shared, _Track) else None  # the step clock's hot path
+        self._shared_clock = shared if isinstance(shared, _ClockTrack) else None  # the other clocks' one
+        self._plain_tokens = counter.clock == "tokens" and counter.source is None
         self._shared_key = lanes[0].key if lanes else param_name
         every_group = [lane.index for lane in lanes] == list(range(len(optimizer.param_groups)))
         self._shared_indices = None if every_group else [lane.index for lane in lanes]  # None: all groups
@@ -274,34 +277,45 @@ class TorchScheduler(LRScheduler):
         On a token (sample) clock: `tokens=n` (`samples=n`) is what the optimizer step just taken consumed;
         the position moves by n (or to `clock_source()`), and the value written is f(position).
 
-        The hot path (the step clock, one schedule for every group, no scale): the value is read from the
-        track's precomputed block, written into the groups, and `get_last_lr()`'s list rebuilt: no numpy
-        call, none of `LRScheduler.step`'s generic work."""
+        The hot paths (one schedule for every group, no scale): the value is read from the track's
+        precomputed block (on a token or sample clock, its strided block), written into the groups, and
+        `get_last_lr()`'s list rebuilt: no numpy call, none of `LRScheduler.step`'s generic work."""
         if self._step_count == 1:
             self._check_call_order()
-        if not self._on_steps:
+        event = self.last_epoch + 1
+        if self._on_steps:
+            if tokens is not None or samples is not None:
+                self._counter.count(tokens, samples)  # raises: the step clock takes no count
+            self._step_count += 1
+            track = self._shared
+            if epoch is not None or track is None:
+                self._write(event if epoch is None else epoch)
+                return
+            offset = event - track.start
+            block = track.block
+            value = block[offset] if 0 <= offset < len(block) else track.value(event)
+        else:
             # torch's first step (from its constructor) writes position 0; each later one moves the
             # position by the step's count, or to the clock source's reading
             if epoch is not None:
                 self._refuse_epoch()
-            if self._step_count:
-                position = self._counter.next_position(self._position, tokens, samples)
-            else:
-                position = self._position
+            position = self._position
+            if (
+                tokens.__class__ is int
+                and self._plain_tokens
+                and samples is None
+                and 0 <= tokens <= _HEADROOM - position
+            ):
+                position += tokens  # the common case of `next_position`, inlined
+            elif self._step_count:  # (the constructor's own first step stays at 0)
+                position = self._counter.next_position(position, tokens, samples)
             self._step_count += 1
-            self._write(self.last_epoch + 1, position)
-            return
-        if tokens is not None or samples is not None:
-            self._counter.count(tokens, samples)  # raises: the step clock takes no count
-        self._step_count += 1
-        track = self._shared
-        if epoch is not None or track is None:
-            self._write(self.last_epoch + 1 if epoch is None else epoch)
-            return
-        event = self.last_epoch + 1
-        offset = event - track.start
-        block = track.block
-        value = block[offset] if 0 <= offset < len(block) else track.value(event)
+            clock_track = self._shared_clock
+            if clock_track is None:
+                self._write(event, position)
+                return
+            value = clock_track.at(position)  # raises before anything changes if it is not finite
+            self._position = position
         key = self._shared_key
         groups = self.optimizer.param_groups
         for group in groups if self._shared_indices is None else [groups[i] for i in self._shared_indices]:

@@ -11,14 +11,15 @@ those declarations. The layer below (pure schedules) sees only nodes.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .mappings import ScheduleModel, json_schema, load
 from .nodes import (
     FORMS,
     MODELS,
     AnyNode,
+    Constant,
     Duration,
     Node,
     check_root,
@@ -34,6 +35,9 @@ from .nodes import (
 from .parse import parse
 from .suggest import looks_like_schedule as _looks_like_schedule_of
 from .unparse import unparse
+
+if TYPE_CHECKING:
+    from .mappings import ScheduleModel, json_schema, load
 
 __all__ = [
     "FORMS",
@@ -69,12 +73,28 @@ def to_node(schedule: Any) -> Node:
     if isinstance(schedule, Node):
         return check_root(schedule)
     if isinstance(schedule, (int, float)) and not isinstance(schedule, bool):
-        return load({"kind": "constant", "value": float(schedule)})
+        return check_root(Constant(value=float(schedule)))
     if isinstance(schedule, Mapping):
+        from .mappings import load
+
         return load(schedule)
-    if isinstance(schedule, ScheduleModel):
+    mappings = sys.modules.get(f"{__name__}.mappings")  # a ScheduleModel exists only once that is imported
+    if mappings is not None and isinstance(schedule, mappings.ScheduleModel):
         return check_root(schedule.root)
     raise TypeError(f"a schedule is text, a number, a mapping or a node, not {type(schedule).__name__}")
+
+
+_FROM_MAPPINGS = frozenset({"ScheduleModel", "json_schema", "load"})
+
+
+def __getattr__(name: str) -> Any:
+    """`load`, `json_schema` and `ScheduleModel` come from mappings.py, imported on first use: a
+    schedule given as text (a cold `paramsched check`) never needs them."""
+    if name in _FROM_MAPPINGS:
+        from . import mappings
+
+        return getattr(mappings, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def looks_like_schedule(text: str) -> bool:
