@@ -14,6 +14,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+import numpy as np
 
 import paramsched as ps
 
@@ -61,6 +62,35 @@ RECIPES: dict[str, tuple[str, int, dict[str, int]]] = {
     "wsd": ("warmup(1%) then const(1e-3, 79%) then sqrt(1e-3 -> 0, 20%)", 100_000, {"total": 100_000}),
 }
 
+# The recipes on a token clock (docs/recipes/NAME.md shows each line): (label, text) per panel, and the last
+# token position drawn. Their durations are billions of tokens, so they are drawn through `ps.schedule` at
+# evenly spaced positions instead of `ps.simulate` at every one.
+TOKEN_RECIPES: dict[str, tuple[tuple[tuple[str, str], ...], int]] = {
+    "gpt3": (
+        (
+            ("lr", "warmup(375Mtok) then cosine(6e-5 -> 6e-6, 259.625Btok)"),
+            ("batch (sequences)", "linear(16 -> 1536, 4Btok)"),
+        ),
+        300_000_000_000,
+    ),
+}
+
+
+def draw_tokens(name: str, panels: tuple[tuple[str, str], ...], tokens: int, folder: Path) -> Path:
+    positions = np.linspace(0, tokens, 3001).round().astype(np.int64)
+    figure, axes = plt.subplots(1, len(panels), figsize=(6.0, 2.4), dpi=100)
+    for axis, (label, text) in zip(np.atleast_1d(axes), panels, strict=True):
+        axis.plot(positions / 1e9, ps.schedule(text, clock="tokens")(positions), linewidth=1.5, color="#1f77b4")
+        axis.set_xlabel("tokens (billions)", fontsize=7)
+        axis.set_title(label, fontsize=7)
+        axis.tick_params(labelsize=6)
+        axis.grid(alpha=0.3)
+    figure.tight_layout()
+    path = folder / f"{name}.png"
+    figure.savefig(path)
+    plt.close(figure)
+    return path
+
 
 def draw(
     name: str, text: str, events: int, folder: Path, size: tuple[float, float] = (3.2, 1.6), **settings: int
@@ -85,6 +115,8 @@ def main(folder: Path = Path(__file__).parent / "img") -> int:
     (folder / "recipes").mkdir(exist_ok=True)
     for name, (text, events, settings) in RECIPES.items():
         draw(name, text, events, folder / "recipes", size=(6.0, 2.4), **settings)
+    for name, (panels, tokens) in TOKEN_RECIPES.items():
+        draw_tokens(name, panels, tokens, folder / "recipes")
     return 0
 
 

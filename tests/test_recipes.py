@@ -23,11 +23,12 @@ RECIPES = Path(__file__).resolve().parent.parent / "docs" / "recipes"
 torch = pytest.importorskip("torch")
 
 
-def recipe(name: str) -> str:
-    """The one line of docs/recipes/<name>.md."""
+def recipe(name: str, which: str = "") -> str:
+    """The one line of docs/recipes/<name>.md (`which`: a second line, marked `<!-- recipe WHICH -->`)."""
     page = (RECIPES / f"{name}.md").read_text(encoding="utf-8")
-    found = re.findall(r"<!-- recipe -->\n```text\n(.*?)\n```", page, flags=re.DOTALL)
-    assert len(found) == 1, f"{name}.md has {len(found)} recipe blocks"
+    marker = f"<!-- recipe {which} -->" if which else "<!-- recipe -->"
+    found = re.findall(re.escape(marker) + r"\n```text\n(.*?)\n```", page, flags=re.DOTALL)
+    assert len(found) == 1, f"{name}.md has {len(found)} {marker} blocks"
     return str(found[0])
 
 
@@ -58,9 +59,10 @@ def hf_factors(name: str, events: int, **kwargs: Any) -> np.ndarray:
 
 def test_every_recipe_page_has_its_line() -> None:
     pages = sorted(path.stem for path in RECIPES.glob("*.md") if path.stem != "index")
-    assert pages == ["bert", "deit", "llama2", "onecycle", "resnet", "sgdr", "transformer", "wsd"]
+    assert pages == ["bert", "deit", "gpt3", "llama2", "onecycle", "resnet", "sgdr", "transformer", "wsd"]
     for name in pages:
         ps.parse(recipe(name))
+    ps.parse(recipe("gpt3", "batch"))
 
 
 # LLaMA 2 (Touvron et al. 2023, §2.2): peak 3e-4, 2,000 warmup steps, cosine down to 10% of the peak;
@@ -261,3 +263,68 @@ def test_wsd_is_hugging_faces_wsd_schedule_with_1_sqrt_decay() -> None:
     )
     values = ps.simulate(recipe("wsd"), WSD_TOTAL + 10, total=WSD_TOTAL)
     np.testing.assert_allclose(values, WSD_PEAK * factors, rtol=1e-9, atol=1e-19)
+
+
+# GPT-3 175B (Brown et al. 2020, Table 2.1 and appendix B): peak lr 0.6e-4, linear warmup over the first 375M
+# tokens, cosine decay to 10% of the peak over 260B tokens (then 10% onwards), sequences of 2,048 tokens, the
+# batch growing linearly from 32k tokens (16 sequences) to 3.2M (1,536 sequences) over the first 4B tokens
+# (the paper: 4-12B depending on size; docs/recipes/gpt3.md says why 4B). Positions are tokens seen.
+GPT3_PEAK, GPT3_WARMUP, GPT3_DECAY_END = 6e-5, 375_000_000, 260_000_000_000
+GPT3_RAMP, GPT3_FIRST, GPT3_FULL, GPT3_SEQUENCE = 4_000_000_000, 16, 1536, 2048
+
+
+def gpt3_lr(tokens: int) -> float:
+    if tokens < GPT3_WARMUP:
+        return GPT3_PEAK * tokens / GPT3_WARMUP
+    progress = (min(tokens, GPT3_DECAY_END) - GPT3_WARMUP) / (GPT3_DECAY_END - GPT3_WARMUP)
+    return 0.1 * GPT3_PEAK + 0.9 * GPT3_PEAK * 0.5 * (1 + math.cos(math.pi * progress))
+
+
+def gpt3_batch(tokens: int) -> float:
+    """Sequences per batch."""
+    return GPT3_FIRST + (GPT3_FULL - GPT3_FIRST) * min(tokens, GPT3_RAMP) / GPT3_RAMP
+
+
+def gpt3_positions() -> np.ndarray:
+    rng = np.random.default_rng(2020)
+    random = rng.integers(0, 300_000_000_000, size=10_000, dtype=np.int64)
+    edges = [0, 1, GPT3_WARMUP - 1, GPT3_WARMUP, GPT3_WARMUP + 1, GPT3_RAMP - 1, GPT3_RAMP, GPT3_RAMP + 1]
+    edges += [GPT3_DECAY_END - 1, GPT3_DECAY_END, GPT3_DECAY_END + 1, 10**12]
+    return np.concatenate([np.array(edges, dtype=np.int64), random])
+
+
+def test_gpt3_lr_is_the_papers_warmup_and_cosine_to_ten_percent_in_tokens() -> None:
+    lr = ps.schedule(recipe("gpt3"), clock="tokens")
+    positions = gpt3_positions()
+    expected = np.array([gpt3_lr(int(t)) for t in positions])
+    np.testing.assert_allclose(lr(positions), expected, rtol=1e-12, atol=1e-20)
+    assert lr(GPT3_WARMUP) == GPT3_PEAK
+    assert lr.duration == GPT3_DECAY_END
+    assert lr(GPT3_DECAY_END) == pytest.approx(0.1 * GPT3_PEAK, rel=1e-12)
+    assert lr(10**12) == lr(GPT3_DECAY_END)  # 10% onwards
+
+
+def test_gpt3_batch_ramps_from_32k_to_3_2m_tokens_over_4b_tokens() -> None:
+    batch = ps.schedule(recipe("gpt3", "batch"), clock="tokens")
+    positions = gpt3_positions()
+    np.testing.assert_allclose(batch(positions), [gpt3_batch(int(t)) for t in positions], rtol=1e-12)
+    assert batch(0) * GPT3_SEQUENCE == 32_768 and batch(GPT3_RAMP) * GPT3_SEQUENCE == 3_145_728
+    assert batch.duration == GPT3_RAMP
+
+
+def test_gpt3_torch_scheduler_on_the_token_clock_follows_the_formula_through_the_ramp() -> None:
+    """A training loop's view: the batch the ramp gives, the lr the TorchScheduler writes for each step."""
+    batch = ps.schedule(recipe("gpt3", "batch"), clock="tokens")
+    optimizer = torch.optim.AdamW([torch.zeros(1, requires_grad=True)], lr=0.0, betas=(0.9, 0.95))
+    scheduler = ps.TorchScheduler(optimizer, recipe("gpt3"), clock="tokens")
+    seen, used, expected = 0, [], []
+    for _ in range(10_000):
+        used.append(optimizer.param_groups[0]["lr"])
+        expected.append(gpt3_lr(seen))
+        optimizer.step()
+        consumed = round(batch(seen)) * GPT3_SEQUENCE
+        seen += consumed
+        scheduler.step(tokens=consumed)
+    assert seen > GPT3_RAMP  # through the whole ramp, into the full batch
+    assert scheduler.position == seen
+    np.testing.assert_allclose(used, expected, rtol=1e-12, atol=1e-20)
