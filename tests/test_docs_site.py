@@ -93,7 +93,8 @@ def test_python_blocks_run(page: str, tmp_path: Path, monkeypatch: pytest.Monkey
                     for test in (t.read_text(encoding="utf-8") for t in (ROOT / "tests").glob("test_*.py"))
                 ), f"no test runs {path}"
                 continue
-            exec(compile(code, str(DOCS / page), "exec"), namespace)
+            # dont_inherit: a block runs as a user's script does, without this file's future import
+            exec(compile(code, str(DOCS / page), "exec", dont_inherit=True), namespace)
 
 
 def test_plots_are_current(tmp_path: Path) -> None:
@@ -126,4 +127,9 @@ def test_each_plot_is_shown_with_the_text_it_draws() -> None:
     for name, (text, _events, _settings) in make_plots.RECIPES.items():
         page = (DOCS / "recipes" / f"{name}.md").read_text(encoding="utf-8")
         assert f"<!-- recipe -->\n```text\n{text}\n```" in page, name
+        assert f"![{name}](../img/recipes/{name}.png)" in page, name
+    for name, (panels, _tokens) in make_plots.TOKEN_RECIPES.items():
+        page = (DOCS / "recipes" / f"{name}.md").read_text(encoding="utf-8")
+        shown = re.findall(r"<!-- recipe[^>]*-->\n```text\n(.*?)\n```", page, flags=re.DOTALL)
+        assert shown == [text for _label, text in panels], name
         assert f"![{name}](../img/recipes/{name}.png)" in page, name
