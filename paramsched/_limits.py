@@ -1,7 +1,7 @@
-"""Every documented limit of paramsched, in one place (README "Errors and limits" lists them).
+"""Every documented limit of paramsched, in one place (docs/errors.md lists them).
 
 Each layer checks the limits that concern it before any expensive work, and raises `LimitError` (or the
-subclass the README names) with a message that names the limit. This module imports nothing, so the lowest
+subclass docs/errors.md names) with a message that names the limit. This module imports nothing, so the lowest
 layer (pure schedules) and the highest (integrations) share the same numbers.
 """
 

@@ -140,7 +140,8 @@ def test_a_bad_schedule_stops_the_run_with_the_caret(tmp_path: Path) -> None:
 
 
 def test_the_example_runs_as_a_script(tmp_path: Path) -> None:
-    """The README's command line, as a separate process: YAML plus a schedule override."""
+    """The documented command line (docs/getting-started/lightning.md), as a separate process: YAML plus a
+    schedule override."""
     schedule = "warmup(3) then cosine(0.1 -> 0, 5)"
     command = [
         sys.executable,

@@ -4,7 +4,7 @@ Each test drives a real ``torch.optim.SGD`` over one parameter with a real
 ``torch.optim.lr_scheduler`` scheduler, records ``param_groups[0]["lr"]`` before
 each ``scheduler.step()`` (event 0 is the initial lr, as a training loop sees it),
 and compares the recorded values with ``paramsched.simulate`` of the equivalent
-text (see the README's table of other libraries' schedules).
+text (see docs/other-libraries.md, the table of other libraries' schedules).
 
 Tolerance. Most torch schedulers update the lr recursively (``lr *= factor``),
 while the language evaluates closed forms, so the two agree to the last few bits
@@ -244,7 +244,7 @@ def one_cycle_params(draw):
     one over ``T - 1 - m`` steps starting at step m, which is exactly
     ``cosine(initial -> max, m) then cosine(max -> min, T - 1 - m)``: at step m
     both forms give max_lr exactly. Otherwise the boundaries fall between events
-    and no whole-event duration reproduces torch's pct (the README's table of other libraries' schedules).
+    and no whole-event duration reproduces torch's pct (docs/other-libraries.md).
     """
     total = draw(st.integers(3, 300))
     m = draw(st.integers(1, total - 2))
