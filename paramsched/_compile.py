@@ -84,7 +84,24 @@ def simulate(
 
     `schedule` is text, a plain number, an AST node or a mapping. On a token (sample) clock the values are
     those at positions 0 .. num_events-1 tokens (samples): value i is what a step that starts after i tokens
-    gets."""
+    gets.
+
+    Args:
+        schedule: text, a plain number, an AST node or a mapping.
+        num_events: how many values, from event (or token, sample) 0; at most 10**15.
+        total: events in the run, for `%` durations.
+        steps_per_epoch: events per epoch, for `ep` durations.
+        tokens_per_step: tokens per step, for `tok` durations on the step clock.
+        samples_per_step: samples per step, for `sp` durations on the step clock.
+        clock: what an event is: "steps", "tokens" or "samples".
+
+    Returns:
+        A float64 array of `num_events` values.
+
+    Raises:
+        ScheduleError: a subclass for bad text or arguments (`UnitError` for a unit without its setting,
+            `LimitError` past a limit, `NonFiniteValueError` for a value that is not finite).
+    """
     if isinstance(num_events, bool) or not isinstance(num_events, int) or num_events < 0:
         raise ScheduleArgumentError(f"num_events must be a whole number ≥ 0, got {num_events!r}")
     if num_events > MAX_EVENTS:
@@ -131,7 +148,31 @@ def compile(
     `resume` decides what loading a state saved under another plan does: "strict" refuses it
     (StateDictError with both plans and their values at the saved position), "replan" continues this
     plan from the saved position and warns (PlanChangedWarning). `scale_key="lr_scale"` writes
-    value · group.get("lr_scale", 1) into each group (timm's convention)."""
+    value · group.get("lr_scale", 1) into each group (timm's convention).
+
+    Args:
+        schedule: text, a plain number, an AST node or a mapping.
+        optimizer: a torch optimizer (or any object with `param_groups`).
+        param_name: the param-group key to write: "lr", "momentum", "weight_decay", "betas[0]", ….
+        param_group_index: write only this group (default: every group).
+        save_history: record the values in `engine.state.param_history`, as ignite does.
+        total: events in the run, for `%` durations.
+        steps_per_epoch: events per epoch, for `ep` durations.
+        tokens_per_step: tokens per step, for `tok` durations on the step clock.
+        samples_per_step: samples per step, for `sp` durations on the step clock.
+        clock: what an event is: "steps", "tokens" or "samples".
+        clock_source: on a token or sample clock, a callable returning the count seen so far.
+        resume: "strict" or "replan", for a state saved under another plan.
+        scale_key: a group entry that multiplies the value in that group (missing = 1).
+        create_new: allow a `param_name` the param groups do not have.
+
+    Returns:
+        The schedule-backed scheduler (an ignite-family class where one computes this schedule): call it,
+        or its `step()`, before each `optimizer.step()`.
+
+    Raises:
+        ScheduleError: a subclass for bad text, arguments, keys (`ScheduleArgumentError`) or units.
+    """
     if scale_key is not None and not isinstance(scale_key, str):
         raise TypeError(f"scale_key should be a str (e.g. 'lr_scale') or None, but given {scale_key!r}")
     policy = CompiledPlanPolicy(check_resume(resume), param_name, param_group_index)

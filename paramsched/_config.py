@@ -436,6 +436,22 @@ def compile_config(
     `compile`'s, for every entry: a state whose plans differ is refused ("strict") or continued on
     this config's plans from the saved position ("replan"); a state of other labels is always refused.
     `scale_key` (e.g. timm's "lr_scale") scales the `lr` entries by each group's own entry (missing = 1).
+
+    Args:
+        config: a mapping, an OmegaConf DictConfig, or the path of a YAML/JSON file.
+        optimizer: a torch optimizer (or any object with `param_groups`).
+        total: events in the run, for `%` durations.
+        steps_per_epoch: events per epoch, for `ep` durations.
+        save_history: record the values in the engine's history, as ignite does.
+        resume: "strict" or "replan", for a state saved under another config's plans.
+        scale_key: a group entry that multiplies the `lr` values in that group.
+        create_new: allow keys the param groups do not have.
+
+    Returns:
+        One handler (call it once per event) whose state covers every entry.
+
+    Raises:
+        ScheduleError: a subclass, its message starting with the entry's key (`lr.head: …`).
     """
     check_resume(resume)
     check_run_settings(total, steps_per_epoch)

@@ -110,6 +110,20 @@ def schedule(
     `schedule` is text, a plain number, an AST node or a mapping; its units resolve once, here, with the
     clock and run settings (as `compile` resolves them). Use it for what is not a param group: a loss
     weight, a KL β, an EMA decay, dropout, a batch size.
+
+    Args:
+        schedule: text, a plain number, an AST node or a mapping.
+        clock: what t counts: "steps", "tokens" or "samples".
+        total: events in the run, for `%` durations.
+        steps_per_epoch: events per epoch, for `ep` durations.
+        tokens_per_step: tokens per step, for `tok` durations on the step clock.
+        samples_per_step: samples per step, for `sp` durations on the step clock.
+
+    Returns:
+        An immutable `ScheduleFunction`: `f(t)` is a float for an int t, an array for an integer array.
+
+    Raises:
+        ScheduleError: a subclass for bad text, arguments or units.
     """
     node = to_node(schedule)
     resolver = Resolver(

@@ -119,6 +119,26 @@ class TorchScheduler(LRScheduler):
     a group without one is scaled by 1), so layer-wise lr decay needs one schedule. `resume` decides
     what loading a state saved under another plan does (see `load_state_dict`).
     `TorchScheduler.from_config` schedules several keys from one config mapping.
+
+    Args:
+        optimizer: the torch optimizer whose param groups it writes.
+        schedule: text, a plain number, an AST node or a mapping; or a list, one per param group (None
+            leaves a group alone).
+        param_name: the param-group key: "lr", "momentum", "weight_decay", "betas[0]", ….
+        total: events in the run, for `%` durations.
+        steps_per_epoch: events per epoch, for `ep` durations.
+        tokens_per_step: tokens per step, for `tok` durations on the step clock.
+        samples_per_step: samples per step, for `sp` durations on the step clock.
+        clock: what a position counts: "steps", "tokens" or "samples".
+        clock_source: on a token or sample clock, a callable returning the count seen so far.
+        scale_key: a group entry that multiplies the value in that group (missing = 1).
+        resume: "strict" or "replan", for a state saved under another plan.
+        create_new: allow a `param_name` a scheduled group does not have.
+        last_epoch: torch's argument; -1 starts a run.
+
+    Raises:
+        ScheduleError: a subclass for bad text, arguments, keys (`ScheduleArgumentError`) or units.
+        TypeError: `optimizer` is not a torch Optimizer.
     """
 
     def __init__(
@@ -189,7 +209,21 @@ class TorchScheduler(LRScheduler):
         So lr, weight decay and momentum follow one YAML mapping under any trainer that steps one
         scheduler (Hugging Face's Trainer, Lightning). `get_last_lr()` is the lrs (scheduled or not);
         `scale_key` scales the `lr` entries only (timm's layer-wise decay scales the lr). The state is
-        one plain dict with each label's plan. The clock settings are `TorchScheduler`'s."""
+        one plain dict with each label's plan. The clock settings are `TorchScheduler`'s.
+
+        The run settings (`total`, `steps_per_epoch`, `tokens_per_step`, `samples_per_step`, `clock`,
+        `clock_source`, `scale_key`, `resume`, `create_new`, `last_epoch`) are `TorchScheduler`'s.
+
+        Args:
+            optimizer: the torch optimizer whose param groups it writes.
+            config: a mapping, an OmegaConf DictConfig, or the path of a YAML/JSON file.
+
+        Returns:
+            One `TorchScheduler` writing every entry of the config at each step.
+
+        Raises:
+            ScheduleError: a subclass, its message starting with the entry's key (`weight_decay: …`).
+        """
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
         resolver = Resolver(
