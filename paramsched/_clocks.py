@@ -28,7 +28,7 @@ from __future__ import annotations
 import difflib
 import numbers
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING, Any, Final, Literal
@@ -156,15 +156,28 @@ class RunUnits:
     def _in_clock_units(self) -> str:
         return "" if self.clock == "steps" else f" (the run's length in {self.clock})"
 
-    def note(self) -> str:
+    def note(self, units: Collection[str] | None = None) -> str:
         """The settings as recorded after a schedule's canonical text in a state (` (clock=tokens, total=…)`):
-        they change the events a text means, so a state of other settings is another plan."""
+        they change the events a text means, so a state of other settings is another plan.
+
+        With `units` (the base units a schedule's durations use: "%", "ep", "tok", "sp"), only the
+        settings that resolved one of them are recorded: `total` changed under a schedule with no `%` is
+        the same plan."""
         notes = [] if self.clock == "steps" else [f"clock={self.clock}"]
         for name in ("total", "steps_per_epoch", "tokens_per_step", "samples_per_step"):
             value = getattr(self, name)
-            if value is not None:
+            if value is not None and (units is None or self._resolves(name, units)):
                 notes.append(f"{name}={value}")
         return f" ({', '.join(notes)})" if notes else ""
+
+    def _resolves(self, setting: str, units: Collection[str]) -> bool:
+        """Whether `setting` turns one of `units` into events of this clock."""
+        if setting == "total":
+            return "%" in units
+        if setting == "steps_per_epoch":
+            return "ep" in units
+        base = "tok" if setting == "tokens_per_step" else "sp"
+        return self.clock == "steps" and base in units
 
 
 def whole_count(value: object, what: str) -> int:

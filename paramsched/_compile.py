@@ -185,8 +185,8 @@ def compile(
     counter = ClockCounter(clock, clock_source)
     resolved = resolver.schedule(node)
     scheduler = scheduler_of(resolved, optimizer, param_name, param_group_index, save_history)
-    units = resolver.units
-    scheduler.record_source(lambda: unparse(node) + units.note())
+    note = resolver.note()  # the settings this schedule's units used
+    scheduler.record_source(lambda: unparse(node) + note)
     scheduler.follow_plan_policy(policy)
     scheduler.scale_by(scale_key)
     if counter.clock != "steps":

@@ -130,4 +130,4 @@ def schedule(
         total, steps_per_epoch, clock=clock, tokens_per_step=tokens_per_step, samples_per_step=samples_per_step
     )
     resolved = resolver.schedule(node)
-    return ScheduleFunction(resolved, unparse(node) + resolver.units.note(), resolver.units.clock)
+    return ScheduleFunction(resolved, unparse(node) + resolver.note(), resolver.units.clock)

@@ -21,6 +21,7 @@ from . import _schedules as pure
 from ._clocks import Clock, RunUnits
 from ._exceptions import DurationError, LongerThanTotalWarning, ScheduleArgumentError, ScheduleError
 from .language import Duration, Node, check_run_settings, locate, quoted, to_node
+from .language.lexemes import split_unit
 
 __all__ = ["SHAPED_KINDS", "Resolver", "resolve", "units_note"]
 
@@ -47,6 +48,7 @@ class Resolver:
         self.units = RunUnits(clock, total, steps_per_epoch, tokens_per_step, samples_per_step)
         self._depth = 0  # how deep `schedule` is in the node being resolved (0: at its root)
         self._share_of_total = False  # whether the node being resolved has a `%` duration
+        self._units_used: set[str] = set()  # the base units of its durations (for `note`)
 
     def schedule(self, node: Node) -> pure.Schedule:
         """The pure schedule of a node (dispatch on its kind: one dict lookup, no isinstance chain).
@@ -55,6 +57,7 @@ class Resolver:
         up to more than 100 %, so the run ends before the schedule does."""
         if self._depth == 0:
             self._share_of_total = False
+            self._units_used = set()
         self._depth += 1
         try:
             schedule: pure.Schedule = _RESOLVERS[node.kind](self, node)
@@ -76,17 +79,25 @@ class Resolver:
                 stacklevel=3,
             )
 
+    def note(self) -> str:
+        """The run settings that resolved the units of the schedule resolved last, as a state records
+        them after its canonical text (` (total=10000)`): settings it does not use are left out, so
+        changing them does not make it another plan."""
+        return self.units.note(self._units_used)
+
     def events(self, duration: Duration) -> int:
         if duration.unit == "":
             return int(duration.amount)  # whole events ≤ MAX_EVENTS, already checked by the AST
         if duration.unit == "%":
             self._share_of_total = True
+        self._units_used.add(split_unit(duration.unit)[1])
         return self.units.events(duration)  # the clock and its factors (paramsched._clocks)
 
     def exact_events(self, duration: Duration) -> Decimal:
         """A duration's events before rounding (see `then`)."""
         if duration.unit == "%":
             self._share_of_total = True
+        self._units_used.add(split_unit(duration.unit)[1])
         return self.units.exact_events(duration)
 
     # -- one method per kind ----------------------------------------------------------------------
@@ -257,9 +268,21 @@ _RESOLVERS: dict[str, Any] = {
 }
 
 
-def resolve(schedule: Any, *, total: int | None = None, steps_per_epoch: int | None = None) -> pure.Schedule:
-    """The pure schedule of a text, number, node or mapping, its units resolved with the run settings."""
-    return Resolver(total, steps_per_epoch).schedule(to_node(schedule))
+def resolve(
+    schedule: Any,
+    *,
+    total: int | None = None,
+    steps_per_epoch: int | None = None,
+    clock: Clock = "steps",
+    tokens_per_step: int | None = None,
+    samples_per_step: int | None = None,
+) -> pure.Schedule:
+    """The pure schedule of a text, number, node or mapping, its units resolved with the run settings
+    (every setting a state records after a plan's text)."""
+    resolver = Resolver(
+        total, steps_per_epoch, clock=clock, tokens_per_step=tokens_per_step, samples_per_step=samples_per_step
+    )
+    return resolver.schedule(to_node(schedule))
 
 
 def units_note(total: int | None, steps_per_epoch: int | None) -> str:

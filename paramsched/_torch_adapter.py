@@ -168,7 +168,6 @@ class TorchScheduler(LRScheduler):
         resolver = Resolver(  # checks the run settings
             total, steps_per_epoch, clock=clock, tokens_per_step=tokens_per_step, samples_per_step=samples_per_step
         )
-        units = resolver.units.note()
         counter = ClockCounter(clock, clock_source)
         track_class = _Track if counter.clock == "steps" else _ClockTrack
         shared: _Track | _ClockTrack | None = None  # one schedule for every group: one track, one value per step
@@ -178,7 +177,7 @@ class TorchScheduler(LRScheduler):
                 tracks.append(None)
             elif isinstance(schedule, (list, tuple)) or shared is None:
                 node = to_node(item)
-                track = track_class(resolver.schedule(node), unparse(node) + units)
+                track = track_class(resolver.schedule(node), unparse(node) + resolver.note())
                 shared = track if not isinstance(schedule, (list, tuple)) else None
                 tracks.append(track)
             else:
@@ -229,7 +228,6 @@ class TorchScheduler(LRScheduler):
         resolver = Resolver(
             total, steps_per_epoch, clock=clock, tokens_per_step=tokens_per_step, samples_per_step=samples_per_step
         )
-        units = resolver.units.note()
         counter = ClockCounter(clock, clock_source)
         track_class = _Track if counter.clock == "steps" else _ClockTrack
         groups = optimizer.param_groups
@@ -241,7 +239,7 @@ class TorchScheduler(LRScheduler):
             targets = range(len(groups)) if index is None else [index]
             try:
                 require_param_key(optimizer, param, targets, create_new=create_new)
-                track = track_class(resolver.schedule(node), unparse(node) + units)
+                track = track_class(resolver.schedule(node), unparse(node) + resolver.note())
             except ScheduleError as error:
                 raise prefixed(error, label) from None
             plans[label] = track.source

@@ -105,3 +105,33 @@ def test_replan_on_a_token_clock_keeps_the_tokens_seen() -> None:
     assert any(issubclass(w.category, ps.PlanChangedWarning) for w in caught)
     assert replanned.position == 6000
     assert again.param_groups[0]["lr"] == _expected(new, [6000])[0]
+
+
+def test_a_changed_plan_on_a_token_clock_is_shown_with_both_values() -> None:
+    optimizer = _optimizer()
+    old = ps.TorchScheduler(optimizer, "linear(0 -> 1, 1ktok)", clock="tokens")
+    optimizer.step()
+    old.step(tokens=500)
+    state = old.state_dict()
+    with pytest.raises(ps.StateDictError) as raised:
+        ps.TorchScheduler(_optimizer(), "linear(0 -> 1, 2ktok)", clock="tokens").load_state_dict(state)
+    assert "saved plan 0.5 → this plan 0.25 (jump of -0.25, -50.0%)" in raised.value.message
+    assert "not computable" not in raised.value.message
+
+
+def test_a_setting_the_schedule_does_not_use_is_not_part_of_its_plan() -> None:
+    """`total` resolves `%` durations only: a schedule without one is the same plan under another total."""
+    optimizer = _optimizer()
+    old = ps.TorchScheduler(optimizer, "cosine(0.1 -> 0, 1000)", total=100, steps_per_epoch=10)
+    for _ in range(5):
+        optimizer.step()
+        old.step()
+    assert old.state_dict()["schedules"] == ["cosine(0.1 -> 0, 1000)", "cosine(0.1 -> 0, 1000)"]
+    again = _optimizer()
+    resumed = ps.TorchScheduler(again, "cosine(0.1 -> 0, 1000)", total=200)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ps.PlanChangedWarning)
+        resumed.load_state_dict(old.state_dict())
+    assert again.param_groups[0]["lr"] == optimizer.param_groups[0]["lr"]
+    used = ps.TorchScheduler(_optimizer(), "cosine(0.1 -> 0, 50%)", total=100, steps_per_epoch=10)
+    assert used.state_dict()["schedules"][0] == "cosine(0.1 -> 0, 50%) (total=100)"
