@@ -517,6 +517,9 @@ class ScheduleBacked(ParamScheduler):
         assert self._clock is not None and self._clock_values is not None
         position = self._clock.read_source() if count is None else self.position
         value = self._clock_values.at(position)
+        moved = position if count is None else position + count
+        if moved > MAX_EVENTS:  # refused before anything is written
+            raise LimitError(f"the {self.clock} clock reached {moved}, more than the limit of {MAX_EVENTS_TEXT}")
         key = self.param_name
         groups = self.optimizer.param_groups
         if self._target_index is not None:
@@ -524,9 +527,6 @@ class ScheduleBacked(ParamScheduler):
         self._write_groups(groups, key, value)
         if self._save_history and engine:
             record_history(engine, key if name is None else name, [plain(read_param(g, key)) for g in groups])
-        moved = position if count is None else position + count
-        if moved > MAX_EVENTS:
-            raise LimitError(f"the {self.clock} clock reached {moved}, more than the limit of {MAX_EVENTS_TEXT}")
         self.move_to(moved)
 
     def move_to(self, position: int) -> None:

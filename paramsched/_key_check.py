@@ -24,14 +24,20 @@ _ADAM_STYLE_MOMENTUM = "betas[0]"
 def require_param_key(
     optimizer: Any, key: str, group_indices: Iterable[int] | None = None, *, create_new: bool = False
 ) -> None:
-    """Raise ScheduleArgumentError unless every param group written (all, or `group_indices`) has `key`."""
-    if create_new:
-        return
+    """Raise ScheduleArgumentError unless every param group written (all, or `group_indices`) has `key`
+    (or `create_new`), and `key` does not hold a tuple (Adam's `betas`: schedule `betas[0]`)."""
     groups: list[Mapping[str, Any]] = list(optimizer.param_groups)
     indices = range(len(groups)) if group_indices is None else group_indices
     for index in indices:
         group = groups[index]
-        if has_param(group, key):  # a key of the group, or an element of one (`betas[0]`)
+        entry = group.get(key)
+        if isinstance(entry, (tuple, list)):  # one number would replace the whole tuple (Adam's betas)
+            elements = " or ".join(f"'{key}[{element}]'" for element in range(len(entry)))
+            raise ScheduleArgumentError(
+                f"param group {index} of {type(optimizer).__name__} holds a tuple under {key!r} "
+                f"({', '.join(map(str, entry))}): a schedule writes one number; schedule one element, {elements}"
+            )
+        if has_param(group, key) or create_new:  # a key of the group, an element of one (`betas[0]`), or new
             continue
         known = sorted(name for name in group if name != "params")
         name = type(optimizer).__name__

@@ -273,6 +273,11 @@ class TorchScheduler(LRScheduler):
         self._tracks = tracks
         self._lanes = lanes
         self._plans = plans
+        if counter.clock != "steps" and last_epoch != -1:
+            raise ScheduleArgumentError(
+                f"last_epoch={last_epoch} resumes torch's count of steps, which cannot say how many {counter.clock} "
+                f"were seen; on the {counter.clock} clock resume with load_state_dict (its state holds the position)"
+            )
         self._counter = counter
         self._on_steps = counter.clock == "steps"
         self._position = 0  # tokens or samples seen, off the step clock (on it, the position is last_epoch)
@@ -318,14 +323,15 @@ class TorchScheduler(LRScheduler):
         if self._on_steps:
             if tokens is not None or samples is not None:
                 self._counter.count(tokens, samples)  # raises: the step clock takes no count
-            self._step_count += 1
             track = self._shared
             if epoch is not None or track is None:
-                self._write(event if epoch is None else epoch)
+                self._write(event if epoch is None else epoch)  # changes nothing if it raises
+                self._step_count += 1
                 return
             offset = event - track.start
             block = track.block
             value = block[offset] if 0 <= offset < len(block) else track.value(event)
+            self._step_count += 1
         else:
             # torch's first step (from its constructor) writes position 0; each later one moves the
             # position by the step's count, or to the clock source's reading
@@ -341,13 +347,14 @@ class TorchScheduler(LRScheduler):
                 position += tokens  # the common case of `next_position`, inlined
             elif self._step_count:  # (the constructor's own first step stays at 0)
                 position = self._counter.next_position(position, tokens, samples)
-            self._step_count += 1
             clock_track = self._shared_clock
             if clock_track is None:
-                self._write(event, position)
+                self._write(event, position)  # changes nothing if it raises
+                self._step_count += 1
                 return
             value = clock_track.at(position)  # raises before anything changes if it is not finite
             self._position = position
+            self._step_count += 1
         key = self._shared_key
         groups = self.optimizer.param_groups
         for group in groups if self._shared_indices is None else [groups[i] for i in self._shared_indices]:

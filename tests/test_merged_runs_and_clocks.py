@@ -135,3 +135,43 @@ def test_a_setting_the_schedule_does_not_use_is_not_part_of_its_plan() -> None:
     assert again.param_groups[0]["lr"] == optimizer.param_groups[0]["lr"]
     used = ps.TorchScheduler(_optimizer(), "cosine(0.1 -> 0, 50%)", total=100, steps_per_epoch=10)
     assert used.state_dict()["schedules"][0] == "cosine(0.1 -> 0, 50%) (total=100)"
+
+
+def test_a_failed_step_changes_nothing() -> None:
+    text = "linear(0 -> 1, 3) then 1 / linear(1 -> 0, 3)"  # 1/0 at event 6
+    optimizer = _optimizer()
+    scheduler = ps.TorchScheduler(optimizer, text)
+    for _ in range(5):
+        optimizer.step()
+        scheduler.step()
+    before = (scheduler.state_dict(), optimizer.param_groups[0]["lr"])
+    with pytest.raises(ps.NonFiniteValueError):
+        scheduler.step()
+    assert (scheduler.state_dict(), optimizer.param_groups[0]["lr"]) == before
+
+
+def test_a_compiled_token_clock_past_its_limit_writes_nothing() -> None:
+    optimizer = _optimizer()
+    scheduler = ps.compile("linear(0 -> 1, 1ktok)", optimizer, clock="tokens")
+    scheduler.step(tokens=500)
+    optimizer.param_groups[0]["lr"] = 123.0
+    with pytest.raises(ps.LimitError):
+        scheduler.step(tokens=10**15)
+    assert optimizer.param_groups[0]["lr"] == 123.0 and scheduler.position == 500
+
+
+def test_a_tuple_entry_is_scheduled_one_element_at_a_time() -> None:
+    adam = torch.optim.Adam(torch.nn.Linear(2, 1).parameters(), lr=0.1)
+    for make in (lambda: ps.TorchScheduler(adam, "0.9", "betas"), lambda: ps.compile("0.9", adam, "betas")):
+        with pytest.raises(
+            ps.ScheduleArgumentError, match=r"holds a tuple under 'betas' .*'betas\[0\]' or 'betas\[1\]'"
+        ):
+            make()
+    assert adam.param_groups[0]["betas"] == (0.9, 0.999)
+
+
+def test_numpy_numbers_are_schedules_and_a_token_clock_refuses_last_epoch() -> None:
+    assert ps.load(np.int64(3)) == ps.parse("3")
+    assert ps.simulate(np.float32(0.5), 2).tolist() == [0.5, 0.5]
+    with pytest.raises(ps.ScheduleArgumentError, match="resume with load_state_dict"):
+        ps.TorchScheduler(_optimizer(), "0.1", clock="tokens", last_epoch=5)

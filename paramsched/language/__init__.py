@@ -11,6 +11,7 @@ those declarations. The layer below (pure schedules) sees only nodes.
 
 from __future__ import annotations
 
+import numbers
 import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -72,7 +73,7 @@ def to_node(schedule: Any) -> Node:
         return parse(schedule)
     if isinstance(schedule, Node):
         return check_root(schedule)
-    if isinstance(schedule, (int, float)) and not isinstance(schedule, bool):
+    if isinstance(schedule, numbers.Real) and not isinstance(schedule, bool):  # numpy's numbers too
         return check_root(Constant(value=float(schedule)))
     if isinstance(schedule, Mapping):
         from .mappings import load

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import numbers
 import sys
 from collections.abc import Mapping
 from typing import Any
@@ -67,8 +68,8 @@ def load(data: Mapping[str, Any] | str | float | Node) -> Node:
     """
     if isinstance(data, Node):
         return check_root(data)
-    if isinstance(data, (int, float)) and not isinstance(data, bool):
-        data = {"kind": "constant", "value": data}
+    if isinstance(data, numbers.Real) and not isinstance(data, bool):  # numpy's numbers too
+        data = {"kind": "constant", "value": float(data)}
     elif isinstance(data, str) and not data.lstrip().startswith(("{", "[")):  # JSON text, or schedule text
         from .parse import parse
 

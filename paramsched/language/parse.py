@@ -399,6 +399,9 @@ def _call(name: Token, arguments: list[_Value]) -> Node:
             keyword_name, _, keyword = keywords[-1]
             if keyword_name not in {param.name for param in form.keywords}:  # `cosine(lr=0.1, 10)`
                 raise _fail(UnknownNameError(unknown_argument_message(form, keyword_name)), keyword)
+            comma = _comma_in_number([keywords[-1][1], argument])  # `every=1,000`
+            if comma is not None:
+                raise _fail(ScheduleArgumentError(comma[0]), comma[1])
             message = f"{function}(): a positional argument cannot follow the keyword argument '{keyword_name}'"
             raise _fail(ScheduleArgumentError(message), argument)
         else:
@@ -407,7 +410,15 @@ def _call(name: Token, arguments: list[_Value]) -> Node:
         fields, origins = bind(form, positional, keywords, _READER)
         node = construct(form, fields, origins)
     except BindFailure as failure:
-        hint = _comma_in_number(positional) or _range_as_two_numbers(form, positional)
+        lists = [item.items for item in arguments if isinstance(item, _List)]
+        lists += [
+            item.value.items for item in arguments if isinstance(item, _Keyword) and isinstance(item.value, _List)
+        ]
+        hint = (
+            _comma_in_number(positional)
+            or next(filter(None, (_comma_in_number(list(items)) for items in lists)), None)
+            or _range_as_two_numbers(form, positional)
+        )
         if hint is not None:
             raise _fail(ScheduleArgumentError(hint[0]), hint[1]) from None
         raise _fail(failure.error, failure.culprit or name) from None

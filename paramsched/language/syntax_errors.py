@@ -187,8 +187,13 @@ def _unit_written_apart(text: str, offset: int) -> tuple[str, int] | None:
     while end_of_number > 0 and text[end_of_number - 1] in " \t":
         end_of_number -= 1
     number = _NUMBER_AT_END.search(text, 0, end_of_number)
-    fix = respell_unit(number.group(1), word.group()) if number else None
-    if number is None or fix is None:
+    if number is None:
+        return None
+    written_number, spelt = number.group(1), word.group()
+    fix = respell_unit(written_number, spelt)
+    if fix is None and spelt[:1] in "kMB" and len(spelt) > 1 and written_number[-1:].isdigit():
+        fix = respell_unit(written_number + spelt[0], spelt[1:])  # `375Mtokens`, `2 Mtok`: a magnitude first
+    if fix is None:
         return None
     written = text[number.start() : word.end()]
     return f"'{written}' is not a duration: {fix[1]}; write {fix[0]}", number.start()
@@ -201,6 +206,8 @@ def _hint(text: str, offset: int, character: str, expected: set[str]) -> str:
     if text.startswith(">>", offset):
         return "; in text, A >> B is written A then B"
     word = _WORD.match(text, offset)
+    if word is not None and word.group() != "then" and word.group().lower() == "then":
+        return "; keywords are lowercase: write 'then'"
     if "THEN" in expected and word is not None:
         if word.group().lower() in _THEN_WORDS:
             return "; did you mean 'then'?"
