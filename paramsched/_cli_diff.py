@@ -27,11 +27,11 @@ example (extend a warmup-stable-decay run from its checkpoint at 60k: no jump):
 
 
 def _events(text: str) -> int:
-    """A whole number ≥ 0 with the language's suffixes: 500, 10_000, 10k, 2M."""
-    match = re.fullmatch(r"\s*(\d[\d_]*)\s*([kM]?)\s*", text)
+    """A whole number ≥ 0 with the language's magnitudes: 500, 10_000, 10k, 2M, 3B."""
+    match = re.fullmatch(r"\s*(\d[\d_]*)\s*([kMB]?)\s*", text)
     if match is None:
         raise argparse.ArgumentTypeError(f"expected a whole number of events (e.g. 500, 60k, 2M), got {text!r}")
-    return int(match.group(1).replace("_", "")) * {"": 1, "k": 1_000, "M": 1_000_000}[match.group(2)]
+    return int(match.group(1).replace("_", "")) * {"": 1, "k": 10**3, "M": 10**6, "B": 10**9}[match.group(2)]
 
 
 def _positive(text: str) -> int:
@@ -59,20 +59,34 @@ def register(commands: Any) -> None:
     diff.add_argument("--steps-per-epoch", type=_positive, metavar="N", help="steps per epoch of NEW (and OLD)")
     diff.add_argument("--old-total", type=_positive, metavar="N", help="total of OLD, where it differs")
     diff.add_argument("--old-steps-per-epoch", type=_positive, metavar="N", help="steps per epoch of OLD")
+    diff.add_argument(
+        "--clock", choices=("steps", "tokens", "samples"), default="steps", help="what N counts (both plans)"
+    )
+    diff.add_argument("--tokens-per-step", type=_positive, metavar="N", help="for `tok` on the step clock")
+    diff.add_argument("--samples-per-step", type=_positive, metavar="N", help="for `sp` on the step clock")
 
 
-def _plan(text: str, total: int | None, steps_per_epoch: int | None) -> tuple[Plan, pure.Schedule]:
+def _plan(
+    text: str, args: argparse.Namespace, total: int | None, steps_per_epoch: int | None
+) -> tuple[Plan, pure.Schedule]:
     node = to_node(text)
-    settings = tuple((name, value) for name, value in (("total", total), ("steps_per_epoch", steps_per_epoch)) if value)
-    return Plan(unparse(node), settings), resolve(node, total=total, steps_per_epoch=steps_per_epoch)
+    given: dict[str, Any] = {
+        "clock": args.clock,
+        "total": total,
+        "steps_per_epoch": steps_per_epoch,
+        "tokens_per_step": args.tokens_per_step,
+        "samples_per_step": args.samples_per_step,
+    }
+    settings = tuple((name, value) for name, value in given.items() if value and value != "steps")
+    return Plan(unparse(node), settings), resolve(node, **given)
 
 
 def run_diff(args: argparse.Namespace) -> int:
     """Print the two plans, their values around `--at` and the jump there."""
     old_total = args.old_total if args.old_total is not None else args.total
     old_epoch = args.old_steps_per_epoch if args.old_steps_per_epoch is not None else args.steps_per_epoch
-    old_plan, old = _plan(args.old, old_total, old_epoch)
-    new_plan, new = _plan(args.new, args.total, args.steps_per_epoch)
+    old_plan, old = _plan(args.old, args, old_total, old_epoch)
+    new_plan, new = _plan(args.new, args, args.total, args.steps_per_epoch)
     position: int = args.at
     first = max(0, position - args.around)
     count = position + args.around + 1 - first

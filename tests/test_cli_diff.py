@@ -43,3 +43,23 @@ def test_diff_of_a_new_total_shows_the_jump(capsys: pytest.CaptureFixture[str]) 
 def test_diff_without_the_total_it_needs_says_so(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["diff", "cosine(0.1 -> 0, 100%)", "0.1", "--at", "5"]) == 1
     assert "needs `total`" in capsys.readouterr().err
+
+
+def test_diff_on_a_token_clock(capsys: pytest.CaptureFixture[str]) -> None:
+    """Extending GPT-3's cosine from 259.625B to 300B tokens, resumed at 100B tokens: the jump is the
+    difference of the two cosines there (closed form)."""
+    old, new = (
+        "warmup(375Mtok) then cosine(6e-5 -> 6e-6, 259.625Btok)",
+        "warmup(375Mtok) then cosine(6e-5 -> 6e-6, 300Btok)",
+    )
+    assert main(["diff", old, new, "--at", "100B", "--clock", "tokens", "--around", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "[clock=tokens]" in out
+
+    def cosine(length: float) -> float:
+        u = (100e9 - 375e6) / length
+        return 6e-6 + (6e-5 - 6e-6) / 2 * (1 + math.cos(math.pi * u))
+
+    shown = out.splitlines()[-1]
+    assert shown.startswith("at event 100000000000: saved plan ")
+    assert f"saved plan {cosine(259.625e9):.6g} → new plan {cosine(300e9):.6g}" in shown
