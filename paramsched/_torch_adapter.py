@@ -11,7 +11,7 @@ from __future__ import annotations
 import numbers
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import torch
@@ -95,6 +95,67 @@ class _Lane:
         return value
 
 
+class _FromConfig:
+    """`TorchScheduler.from_config`'s config, handed to the one constructor in place of a schedule."""
+
+    def __init__(self, config: Any) -> None:
+        self.config = config
+
+
+_TrackOf = Callable[[Node], _Track | _ClockTrack]  # how a node becomes the track of its resolved schedule
+
+
+def _group_lanes(
+    optimizer: Optimizer,
+    schedule: ScheduleLike | Sequence[ScheduleLike | None],
+    param_name: str,
+    track_of: _TrackOf,
+    scale_key: str | None,
+    create_new: bool,
+) -> tuple[list[_Track | _ClockTrack | None], list[_Lane]]:
+    """One key, one schedule for every group (one shared track) or one per group (None: left alone)."""
+    per_group = _per_group(schedule, len(optimizer.param_groups))
+    written = [index for index, item in enumerate(per_group) if item is not None]
+    require_param_key(optimizer, param_name, written, create_new=create_new)
+    shared: _Track | _ClockTrack | None = None  # one schedule for every group: one track, one value per step
+    tracks: list[_Track | _ClockTrack | None] = []
+    for item in per_group:
+        if item is None:
+            tracks.append(None)
+        elif isinstance(schedule, (list, tuple)) or shared is None:
+            track = track_of(to_node(item))
+            shared = track if not isinstance(schedule, (list, tuple)) else None
+            tracks.append(track)
+        else:
+            tracks.append(shared)
+    lanes = [_Lane(index, param_name, track, scale_key) for index, track in enumerate(tracks) if track is not None]
+    return tracks, lanes
+
+
+def _config_lanes(
+    optimizer: Optimizer, config: Any, track_of: _TrackOf, scale_key: str | None, create_new: bool
+) -> tuple[list[_Track | _ClockTrack | None], list[_Lane], dict[str, str]]:
+    """Every (key, group) of a config: the lr tracks per group (what `get_last_lr` reports), the lanes,
+    and each label's plan; `scale_key` scales the `lr` entries only."""
+    groups = optimizer.param_groups
+    lr_tracks: list[_Track | _ClockTrack | None] = [None] * len(groups)
+    lanes: list[_Lane] = []
+    plans: dict[str, str] = {}
+    for label, param, index, node in config_entries(config, optimizer):
+        targets = range(len(groups)) if index is None else [index]
+        try:
+            require_param_key(optimizer, param, targets, create_new=create_new)
+            track = track_of(node)
+        except ScheduleError as error:
+            raise prefixed(error, label) from None
+        plans[label] = track.source
+        for target in targets:
+            lanes.append(_Lane(target, param, track, scale_key if param == "lr" else None))
+            if param == "lr":
+                lr_tracks[target] = track
+    return lr_tracks, lanes, plans
+
+
 class TorchScheduler(LRScheduler):
     """A schedule text driving one param-group key (default `lr`) as a torch LRScheduler.
 
@@ -162,60 +223,40 @@ class TorchScheduler(LRScheduler):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
         if not isinstance(param_name, str):
             raise TypeError(f"param_name should be a str, but given {type(param_name).__name__}")
-        per_group = _per_group(schedule, len(optimizer.param_groups))
-        written = [index for index, item in enumerate(per_group) if item is not None]
-        require_param_key(optimizer, param_name, written, create_new=create_new)
         resolver = Resolver(  # checks the run settings
             total, steps_per_epoch, clock=clock, tokens_per_step=tokens_per_step, samples_per_step=samples_per_step
         )
         counter = ClockCounter(clock, clock_source)
         track_class = _Track if counter.clock == "steps" else _ClockTrack
-        shared: _Track | _ClockTrack | None = None  # one schedule for every group: one track, one value per step
-        tracks: list[_Track | _ClockTrack | None] = []
-        for item in per_group:
-            if item is None:
-                tracks.append(None)
-            elif isinstance(schedule, (list, tuple)) or shared is None:
-                node = to_node(item)
-                track = track_class(resolver.schedule(node), unparse(node) + resolver.note())
-                shared = track if not isinstance(schedule, (list, tuple)) else None
-                tracks.append(track)
-            else:
-                tracks.append(shared)
-        lanes = [_Lane(index, param_name, track, scale_key) for index, track in enumerate(tracks) if track is not None]
-        self._begin(optimizer, param_name, tracks, lanes, None, scale_key, resume, counter, last_epoch)
+
+        def track_of(node: Node) -> _Track | _ClockTrack:
+            return track_class(resolver.schedule(node), unparse(node) + resolver.note())
+
+        if isinstance(schedule, _FromConfig):
+            tracks, lanes, plans = _config_lanes(optimizer, schedule.config, track_of, scale_key, create_new)
+        else:
+            tracks, lanes = _group_lanes(optimizer, schedule, param_name, track_of, scale_key, create_new)
+            plans = None
+        self._begin(optimizer, param_name, tracks, lanes, plans, scale_key, resume, counter, last_epoch)
 
     @classmethod
-    def from_config(
-        cls,
-        optimizer: Optimizer,
-        config: Any,
-        *,
-        total: int | None = None,
-        steps_per_epoch: int | None = None,
-        tokens_per_step: int | None = None,
-        samples_per_step: int | None = None,
-        clock: Clock = "steps",
-        clock_source: Callable[[], Any] | None = None,
-        scale_key: str | None = None,
-        resume: ResumePolicy = "strict",
-        create_new: bool = False,
-        last_epoch: int = -1,
-    ) -> TorchScheduler:
+    def from_config(cls, optimizer: Optimizer, config: Any, **settings: Any) -> TorchScheduler:
         """One torch LRScheduler for every schedule of a config: the mapping `compile_config` takes
         (param names to schedules, per param group by index or `name`, `default`), or a YAML/JSON file.
 
         So lr, weight decay and momentum follow one YAML mapping under any trainer that steps one
         scheduler (Hugging Face's Trainer, Lightning). `get_last_lr()` is the lrs (scheduled or not);
         `scale_key` scales the `lr` entries only (timm's layer-wise decay scales the lr). The state is
-        one plain dict with each label's plan. The clock settings are `TorchScheduler`'s.
+        one plain dict with each label's plan.
 
-        The run settings (`total`, `steps_per_epoch`, `tokens_per_step`, `samples_per_step`, `clock`,
-        `clock_source`, `scale_key`, `resume`, `create_new`, `last_epoch`) are `TorchScheduler`'s.
+        `settings` are `TorchScheduler`'s keyword arguments: `total`, `steps_per_epoch`,
+        `tokens_per_step`, `samples_per_step`, `clock`, `clock_source`, `scale_key`, `resume`,
+        `create_new`, `last_epoch`.
 
         Args:
             optimizer: the torch optimizer whose param groups it writes.
             config: a mapping, an OmegaConf DictConfig, or the path of a YAML/JSON file.
+            **settings: the run settings, as for `TorchScheduler`.
 
         Returns:
             One `TorchScheduler` writing every entry of the config at each step.
@@ -223,32 +264,7 @@ class TorchScheduler(LRScheduler):
         Raises:
             ScheduleError: a subclass, its message starting with the entry's key (`weight_decay: …`).
         """
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
-        resolver = Resolver(
-            total, steps_per_epoch, clock=clock, tokens_per_step=tokens_per_step, samples_per_step=samples_per_step
-        )
-        counter = ClockCounter(clock, clock_source)
-        track_class = _Track if counter.clock == "steps" else _ClockTrack
-        groups = optimizer.param_groups
-        scheduler = cls.__new__(cls)
-        lr_tracks: list[_Track | _ClockTrack | None] = [None] * len(groups)
-        lanes: list[_Lane] = []
-        plans: dict[str, str] = {}
-        for label, param, index, node in config_entries(config, optimizer):
-            targets = range(len(groups)) if index is None else [index]
-            try:
-                require_param_key(optimizer, param, targets, create_new=create_new)
-                track = track_class(resolver.schedule(node), unparse(node) + resolver.note())
-            except ScheduleError as error:
-                raise prefixed(error, label) from None
-            plans[label] = track.source
-            for target in targets:
-                lanes.append(_Lane(target, param, track, scale_key if param == "lr" else None))
-                if param == "lr":
-                    lr_tracks[target] = track
-        scheduler._begin(optimizer, "lr", lr_tracks, lanes, plans, scale_key, resume, counter, last_epoch)
-        return scheduler
+        return cls(optimizer, cast(ScheduleLike, _FromConfig(config)), "lr", **settings)
 
     def _begin(
         self,
