@@ -33,6 +33,11 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
     return f"; did you mean '{match}'?" if match else ""
 
 
+def _spellings(forms: Mapping[str, Form]) -> dict[str, Form]:
+    """Every name a form goes by, its own and other libraries' (lowercase), to the form."""
+    return {alias: form for form in forms.values() for alias in (form.name, *form.known_as)}
+
+
 def unknown_form_message(name: str, forms: Mapping[str, Form]) -> str:
     """What to say of a call to `name`, which is no form: the form it is another library's name for, or
     the closest form, with its signature; names are compared without case (`CosineAnnealingLR`)."""
@@ -48,7 +53,7 @@ def unknown_form_message(name: str, forms: Mapping[str, Form]) -> str:
             if library:
                 return f"unknown schedule '{name}'; {library}'s {name} is written {write}"
             return f"unknown schedule '{name}'; did you mean '{form.name}'? {write}"
-    spellings = {alias: form for form in forms.values() for alias in (form.name, *form.known_as)}
+    spellings = _spellings(forms)
     match = closest(folded, spellings)
     if match is None:
         return f"unknown schedule '{name}'; the schedules are {', '.join(sorted(forms))}"
@@ -92,5 +97,5 @@ def looks_like_schedule(text: str, forms: Mapping[str, Form]) -> bool:
     if call is None:
         return False
     name = call.group(1).lower()
-    spellings = [alias for form in forms.values() for alias in (form.name, *form.known_as)]
-    return name in spellings or bool(difflib.get_close_matches(name, spellings, n=1, cutoff=0.8))
+    spellings = _spellings(forms)
+    return name in spellings or bool(difflib.get_close_matches(name, list(spellings), n=1, cutoff=0.8))
