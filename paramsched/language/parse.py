@@ -345,10 +345,7 @@ def _bare_name_error(token: Token) -> ScheduleError:
     form = FORMS.get(name.lower())
     if form is not None:
         return ScheduleSyntaxError(f"'{name}' needs its arguments in brackets: write {form.usage}")
-    message = unknown_form_message(name, FORMS).replace("unknown schedule", "unknown name", 1)
-    if "; the schedules are " in message:  # nothing close: say what may stand here
-        message = f"unknown name '{name}'; a schedule is a number or a call of {', '.join(sorted(FORMS))}"
-    return UnknownNameError(message)
+    return UnknownNameError(unknown_form_message(name, FORMS, what="name"))
 
 
 class _TextReader:

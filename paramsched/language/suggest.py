@@ -38,27 +38,30 @@ def _spellings(forms: Mapping[str, Form]) -> dict[str, Form]:
     return {alias: form for form in forms.values() for alias in (form.name, *form.known_as)}
 
 
-def unknown_form_message(name: str, forms: Mapping[str, Form]) -> str:
-    """What to say of a call to `name`, which is no form: the form it is another library's name for, or
-    the closest form, with its signature; names are compared without case (`CosineAnnealingLR`)."""
+def unknown_form_message(name: str, forms: Mapping[str, Form], *, what: str = "schedule") -> str:
+    """What to say of a call to `name`, which is no form (or, with `what="name"`, of a bare name): the form
+    it is another library's name for, or the closest form, with its signature; names are compared
+    without case (`CosineAnnealingLR`). With nothing close it lists what may stand there."""
+    head = f"unknown {what} '{name}'"
     folded = name.lower()
     if folded in forms:
-        form = forms[folded]
-        return f"unknown schedule '{name}': names are lowercase; write {form.usage}"
+        return f"{head}: names are lowercase; write {forms[folded].usage}"
     for form in forms.values():
         entry = form.known_as.get(folded)
         if entry is not None:
             library, _, write = entry.partition(": ")
             write = write or _with_warmup(name, form)
             if library:
-                return f"unknown schedule '{name}'; {library}'s {name} is written {write}"
-            return f"unknown schedule '{name}'; did you mean '{form.name}'? {write}"
+                return f"{head}; {library}'s {name} is written {write}"
+            return f"{head}; did you mean '{form.name}'? {write}"
     spellings = _spellings(forms)
     match = closest(folded, spellings)
-    if match is None:
-        return f"unknown schedule '{name}'; the schedules are {', '.join(sorted(forms))}"
-    form = spellings[match]
-    return f"unknown schedule '{name}'; did you mean '{form.name}'? {form.usage}"
+    if match is not None:
+        form = spellings[match]
+        return f"{head}; did you mean '{form.name}'? {form.usage}"
+    if what == "schedule":
+        return f"{head}; the schedules are {', '.join(sorted(forms))}"
+    return f"{head}; a schedule is a number or a call of {', '.join(sorted(forms))}"
 
 
 def _with_warmup(name: str, form: Form) -> str:
