@@ -34,7 +34,6 @@ __all__ = ["TorchScheduler", "torch_scheduler"]
 
 STATE_FORMAT_VERSION = 1
 _MAX_BLOCK = 4096
-_HEADROOM = MAX_EVENTS  # a position never passes it
 
 ScheduleLike = str | float | Node | Mapping[str, Any]
 
@@ -358,7 +357,7 @@ class TorchScheduler(LRScheduler):
                 tokens.__class__ is int
                 and self._plain_tokens
                 and samples is None
-                and 0 <= tokens <= _HEADROOM - position
+                and 0 <= tokens <= MAX_EVENTS - position
             ):
                 position += tokens  # the common case of `next_position`, inlined
             elif self._step_count:  # (the constructor's own first step stays at 0)
